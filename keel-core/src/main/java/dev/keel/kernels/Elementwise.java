@@ -1,0 +1,232 @@
+package dev.keel.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise and row-wise kernels over flat {@code float[]}: activations and their derivatives,
+ * row softmax, bias rows, scaling. Forward functions read the pre-activation {@code z} and write {@code y};
+ * backward functions turn the gradient at the output {@code dy} into the gradient at the input {@code dz},
+ * reading whichever of z or y the derivative needs. {@code dz} may alias {@code dy}.
+ */
+public final class Elementwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final float SELU_ALPHA = 1.6732632423543772f;
+    private static final float SELU_SCALE = 1.0507009873554805f;
+
+    private Elementwise() {}
+
+    /** {@code y[r×cols] = bias[cols]} broadcast to every row (the start value of a GEMM that accumulates). */
+    public static void fillRows(float[] y, int rows, int cols, float[] bias) {
+        for (int r = 0; r < rows; r++) System.arraycopy(bias, 0, y, r * cols, cols);
+    }
+
+    /** {@code sum[cols] = Σ_r g[r×cols]} (a bias gradient). */
+    public static void sumRows(float[] g, int rows, int cols, float[] sum) {
+        java.util.Arrays.fill(sum, 0, cols, 0f);
+        int upper = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols, c = 0;
+            for (; c < upper; c += L) FloatVector.fromArray(S, sum, c).add(FloatVector.fromArray(S, g, o + c)).intoArray(sum, c);
+            for (; c < cols; c++) sum[c] += g[o + c];
+        }
+    }
+
+    /** {@code y = x·scale + offset}. */
+    public static void scaleOffset(float[] x, float[] y, int n, float scale, float offset) {
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) FloatVector.fromArray(S, x, i).fma(scale, offset).intoArray(y, i);
+        for (; i < n; i++) y[i] = x[i] * scale + offset;
+    }
+
+    /** {@code y = x·mask} with a mask of 0 or 1/(1−rate) per element (inverted dropout, forward and backward alike). */
+    public static void multiply(float[] x, float[] mask, float[] y, int n) {
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) FloatVector.fromArray(S, x, i).mul(FloatVector.fromArray(S, mask, i)).intoArray(y, i);
+        for (; i < n; i++) y[i] = x[i] * mask[i];
+    }
+
+    // ---- relu: max(z, 0) ----
+    public static void relu(float[] z, float[] y, int n) {
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) FloatVector.fromArray(S, z, i).max(0f).intoArray(y, i);
+        for (; i < n; i++) y[i] = Math.max(z[i], 0f);
+    }
+
+    /** relu'(z) = [y > 0]; reads the output. */
+    public static void reluBackward(float[] y, float[] dy, float[] dz, int n) {
+        int upper = S.loopBound(n), i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < upper; i += L) {
+            var pos = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, i), pos).intoArray(dz, i);
+        }
+        for (; i < n; i++) dz[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    // ---- leaky_relu: z if z > 0 else slope·z ----
+    public static void leakyRelu(float[] z, float[] y, int n, float slope) {
+        for (int i = 0; i < n; i++) y[i] = z[i] > 0f ? z[i] : slope * z[i];
+    }
+
+    public static void leakyReluBackward(float[] z, float[] dy, float[] dz, int n, float slope) {
+        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? dy[i] : slope * dy[i];
+    }
+
+    // ---- elu: z if z > 0 else α(eᶻ−1); elu' = 1 or y+α ----
+    public static void elu(float[] z, float[] y, int n, float alpha) {
+        for (int i = 0; i < n; i++) y[i] = z[i] > 0f ? z[i] : alpha * (float) Math.expm1(z[i]);
+    }
+
+    public static void eluBackward(float[] z, float[] y, float[] dy, float[] dz, int n, float alpha) {
+        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? dy[i] : dy[i] * (y[i] + alpha);
+    }
+
+    // ---- selu: λ·elu_α(z) with Klambauer et al.'s constants ----
+    public static void selu(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = SELU_SCALE * (z[i] > 0f ? z[i] : SELU_ALPHA * (float) Math.expm1(z[i]));
+    }
+
+    public static void seluBackward(float[] z, float[] y, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? SELU_SCALE * dy[i] : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
+    }
+
+    // ---- gelu (exact, Keras's default approximate=False): z·Φ(z) ----
+    public static void gelu(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = (float) (z[i] * normalCdf(z[i]));
+    }
+
+    /** gelu'(z) = Φ(z) + z·φ(z). */
+    public static void geluBackward(float[] z, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) {
+            double x = z[i];
+            dz[i] = (float) (dy[i] * (normalCdf(x) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI)));
+        }
+    }
+
+    /** Φ(x) = ½(1 + erf(x/√2)). */
+    static double normalCdf(double x) {
+        return 0.5 * (1.0 + erf(x / Math.sqrt(2.0)));
+    }
+
+    /** erf to about 1e-15 absolute: series for |x| < 2.5, continued fraction for erfc beyond. */
+    static double erf(double x) {
+        double ax = Math.abs(x);
+        if (ax < 2.5) {
+            // erf(x) = 2/√π · Σ (−1)ⁿ x^(2n+1) / (n!(2n+1))
+            double term = x, sum = x, x2 = x * x;
+            for (int k = 1; k < 60; k++) {
+                term *= -x2 / k;
+                double add = term / (2 * k + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+            }
+            return 2.0 / Math.sqrt(Math.PI) * sum;
+        }
+        if (ax > 6.0) return Math.signum(x);
+        // erfc(x) = exp(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))) (Lentz-free fixed depth)
+        double f = ax;
+        for (int k = 60; k >= 1; k--) f = ax + (k / 2.0) / f;
+        double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+        return Math.signum(x) * (1.0 - erfc);
+    }
+
+    // ---- sigmoid: 1/(1+e⁻ᶻ); sigmoid' = y(1−y) ----
+    public static void sigmoid(float[] z, float[] y, int n) {
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector e = FloatVector.fromArray(S, z, i).neg().lanewise(VectorOperators.EXP);
+            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
+        }
+        for (; i < n; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+    }
+
+    public static void sigmoidBackward(float[] y, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) dz[i] = dy[i] * y[i] * (1f - y[i]);
+    }
+
+    // ---- hard_sigmoid (Keras 3): clip(z/6 + ½, 0, 1) ----
+    public static void hardSigmoid(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = Math.min(1f, Math.max(0f, z[i] / 6f + 0.5f));
+    }
+
+    public static void hardSigmoidBackward(float[] z, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) dz[i] = (z[i] > -3f && z[i] < 3f) ? dy[i] / 6f : 0f;
+    }
+
+    // ---- tanh; tanh' = 1 − y² ----
+    public static void tanh(float[] z, float[] y, int n) {
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) FloatVector.fromArray(S, z, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+        for (; i < n; i++) y[i] = (float) Math.tanh(z[i]);
+    }
+
+    public static void tanhBackward(float[] y, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) dz[i] = dy[i] * (1f - y[i] * y[i]);
+    }
+
+    // ---- softplus: log(1+eᶻ), stable; softplus' = sigmoid(z) ----
+    public static void softplus(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            double x = z[i];
+            y[i] = (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+        }
+    }
+
+    public static void softplusBackward(float[] z, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) dz[i] = (float) (dy[i] / (1.0 + Math.exp(-z[i])));
+    }
+
+    // ---- softsign: z/(1+|z|); softsign' = 1/(1+|z|)² ----
+    public static void softsign(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = z[i] / (1f + Math.abs(z[i]));
+    }
+
+    public static void softsignBackward(float[] z, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) { float d = 1f + Math.abs(z[i]); dz[i] = dy[i] / (d * d); }
+    }
+
+    // ---- swish / silu: z·sigmoid(z); swish' = s + z·s(1−s) ----
+    public static void swish(float[] z, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = (float) (z[i] / (1.0 + Math.exp(-z[i])));
+    }
+
+    public static void swishBackward(float[] z, float[] dy, float[] dz, int n) {
+        for (int i = 0; i < n; i++) {
+            double s = 1.0 / (1.0 + Math.exp(-z[i]));
+            dz[i] = (float) (dy[i] * (s + z[i] * s * (1 - s)));
+        }
+    }
+
+    // ---- softmax over each row: exp(z − max)/Σ ----
+    public static void softmax(float[] z, float[] y, int rows, int cols) {
+        int upper = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols, c = 0;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < upper; c += L) {
+                FloatVector e = FloatVector.fromArray(S, z, o + c).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(y, o + c);
+                acc = acc.add(e);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) { float e = (float) Math.exp(z[o + c] - max); y[o + c] = e; sum += e; }
+            float inv = 1f / sum;
+            for (int j = 0; j < cols; j++) y[o + j] *= inv;
+        }
+    }
+
+    /** softmax backward: {@code dz = y ⊙ (dy − Σ_j dy_j·y_j)} per row. */
+    public static void softmaxBackward(float[] y, float[] dy, float[] dz, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            double dot = 0;
+            for (int j = 0; j < cols; j++) dot += dy[o + j] * y[o + j];
+            for (int j = 0; j < cols; j++) dz[o + j] = (float) (y[o + j] * (dy[o + j] - dot));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.keel.optimizers;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015, Algorithm 1) in Keras 3's form: {@code learning_rate=1e-3, beta_1=0.9,
+ * beta_2=0.999, epsilon=1e-7, amsgrad=false}. At step t = iterations + 1:
+ * <pre>
+ * α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ)
+ * m ← m + (g − m)·(1 − β₁)
+ * v ← v + (g² − v)·(1 − β₂)
+ * v̂ ← max(v̂, v) if amsgrad, else v̂ = v
+ * w ← w − α·m/(√v̂ + ε)
+ * </pre>
+ * Note ε is added to √v̂ before bias correction (Keras/TensorFlow's "epsilon hat"); PyTorch and TF.js add it
+ * after, which differs noticeably only while √v is comparable to ε.
+ */
+public class Adam extends Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final boolean amsgrad;
+
+    public Adam() {
+        this(1e-3);
+    }
+
+    public Adam(double learningRate) {
+        this(new Common(learningRate), 0.9, 0.999, 1e-7, false);
+    }
+
+    public Adam(Common common, double beta1, double beta2, double epsilon, boolean amsgrad) {
+        super(common);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta_1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta_2 must be in [0, 1), got " + beta2);
+        if (!(epsilon >= 0)) throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.amsgrad = amsgrad;
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    protected int slotCount() {
+        return amsgrad ? 3 : 2;
+    }
+
+    @Override
+    protected void update(float[] w, float[] g, float[][] s, double lr, long step) {
+        long t = step + 1;
+        float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        float b1 = (float) (1 - beta1), b2 = (float) (1 - beta2), eps = (float) epsilon;
+        float[] m = s[0], v = s[1];
+        if (!amsgrad) {
+            dev.keel.kernels.Updates.adam(w, g, m, v, alpha, b1, b2, eps);
+            return;
+        }
+        float[] vhat = s[2];
+        for (int i = 0; i < w.length; i++) {
+            m[i] += (g[i] - m[i]) * b1;
+            v[i] += (g[i] * g[i] - v[i]) * b2;
+            vhat[i] = Math.max(vhat[i], v[i]);
+            w[i] -= alpha * m[i] / ((float) Math.sqrt(vhat[i]) + eps);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.keel.optimizers;
+
+import dev.keel.layers.Parameter;
+import dev.keel.optimizers.schedules.LearningRateSchedule;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The common part of Keras 3's optimizers: learning rate (constant or schedule), gradient clipping
+ * ({@code clipnorm} per variable, {@code global_clipnorm} over all, {@code clipvalue}; at most one),
+ * decoupled weight decay ({@code w ← w − w·wd·lr} before the update), constraints after it, and the
+ * iteration count. Subclasses give the update rule for one variable with its slots (m, v, …).
+ */
+public abstract class Optimizer {
+    private final LearningRateSchedule schedule;
+    private double learningRate;
+    private final double clipnorm;
+    private final double globalClipnorm;
+    private final double clipvalue;
+    private final double weightDecay;
+    private long iterations;
+    private final Map<Parameter, float[][]> slots = new IdentityHashMap<>();
+
+    protected Optimizer(Common c) {
+        int clips = (c.clipnorm > 0 ? 1 : 0) + (c.globalClipnorm > 0 ? 1 : 0) + (c.clipvalue > 0 ? 1 : 0);
+        if (clips > 1) throw new IllegalArgumentException("Only one of clipnorm, global_clipnorm and clipvalue can be set");
+        if (c.schedule == null && !(c.learningRate > 0 && Double.isFinite(c.learningRate))) {
+            throw new IllegalArgumentException("learning_rate must be > 0 and finite, got " + c.learningRate);
+        }
+        if (!(c.weightDecay >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + c.weightDecay);
+        this.schedule = c.schedule;
+        this.learningRate = c.learningRate;
+        this.clipnorm = c.clipnorm;
+        this.globalClipnorm = c.globalClipnorm;
+        this.clipvalue = c.clipvalue;
+        this.weightDecay = c.weightDecay;
+    }
+
+    /** Keras's name: "adam", "sgd", …. */
+    public abstract String name();
+
+    /** How many state arrays each variable needs (Adam: m and v → 2). */
+    protected abstract int slotCount();
+
+    /** Updates one variable {@code w} in place from its gradient {@code g} at learning rate {@code lr}. */
+    protected abstract void update(float[] w, float[] g, float[][] slots, double lr, long step);
+
+    /** The learning rate for the next update. */
+    public double currentLearningRate() {
+        return schedule != null ? schedule.at(iterations) : learningRate;
+    }
+
+    /** Sets a constant learning rate (ReduceLROnPlateau, LearningRateScheduler); not allowed with a schedule. */
+    public void setLearningRate(double lr) {
+        if (schedule != null) throw new IllegalStateException("this optimizer uses a learning-rate schedule; its rate cannot be set");
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning_rate must be > 0 and finite, got " + lr);
+        learningRate = lr;
+    }
+
+    public long iterations() {
+        return iterations;
+    }
+
+    /** One step over all parameters, using the gradients they hold. */
+    public void apply(List<Parameter> params) {
+        double lr = currentLearningRate();
+        if (globalClipnorm > 0) {
+            double sq = 0;
+            for (Parameter p : params) for (float g : p.grad()) sq += (double) g * g;
+            double norm = Math.sqrt(sq);
+            if (norm > globalClipnorm) {
+                float k = (float) (globalClipnorm / norm);
+                for (Parameter p : params) scale(p.grad(), k);
+            }
+        }
+        for (Parameter p : params) {
+            float[] g = p.grad();
+            if (clipnorm > 0) {
+                double sq = 0;
+                for (float v : g) sq += (double) v * v;
+                double norm = Math.sqrt(sq);
+                if (norm > clipnorm) scale(g, (float) (clipnorm / norm));
+            } else if (clipvalue > 0) {
+                float c = (float) clipvalue;
+                for (int i = 0; i < g.length; i++) g[i] = Math.max(-c, Math.min(c, g[i]));
+            }
+            float[] w = p.value();
+            if (weightDecay > 0) {
+                float k = (float) (1 - weightDecay * lr);
+                for (int i = 0; i < w.length; i++) w[i] *= k;
+            }
+            update(w, g, slots.computeIfAbsent(p, q -> newSlots(q.size())), lr, iterations);
+            if (p.constraint() != null) p.constraint().apply(w, p.shape());
+        }
+        iterations++;
+    }
+
+    private float[][] newSlots(int size) {
+        float[][] s = new float[slotCount()][size];
+        initSlots(s);
+        return s;
+    }
+
+    /** Initial slot values (zeros unless overridden, e.g. Adagrad's accumulator). */
+    protected void initSlots(float[][] s) {}
+
+    private static void scale(float[] g, float k) {
+        for (int i = 0; i < g.length; i++) g[i] *= k;
+    }
+
+    /** Options every optimizer shares, with Keras's defaults (no clipping, no weight decay). */
+    public static class Common {
+        double learningRate;
+        LearningRateSchedule schedule;
+        double clipnorm;
+        double globalClipnorm;
+        double clipvalue;
+        double weightDecay;
+
+        public Common(double learningRate) {
+            this.learningRate = learningRate;
+        }
+
+        public Common learningRate(double v) { learningRate = v; return this; }
+        public Common schedule(LearningRateSchedule v) { schedule = v; return this; }
+        public Common clipnorm(double v) { clipnorm = positive("clipnorm", v); return this; }
+        public Common globalClipnorm(double v) { globalClipnorm = positive("global_clipnorm", v); return this; }
+        public Common clipvalue(double v) { clipvalue = positive("clipvalue", v); return this; }
+        public Common weightDecay(double v) { weightDecay = v; return this; }
+
+        private static double positive(String name, double v) {
+            if (!(v > 0)) throw new IllegalArgumentException(name + " must be > 0, got " + v);
+            return v;
+        }
+    }
+}
