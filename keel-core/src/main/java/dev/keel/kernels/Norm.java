@@ -19,27 +19,45 @@ public final class Norm {
 
     private Norm() {}
 
-    /** Per-feature mean and biased variance over the rows: {@code mean[f] = Σ_b x[b,f]/rows}, {@code var[f] = Σ_b (x[b,f]−mean[f])²/rows}. */
+    /**
+     * Per-feature mean and biased variance over the rows: {@code mean[f] = Σ_b x[b,f]/rows},
+     * {@code var[f] = Σ_b (x[b,f]−mean[f])²/rows}.
+     *
+     * <p>The mean is summed relative to the first row (a shift that makes the summands of the order of the
+     * spread, not of the mean), and the variance uses the corrected two-pass formula
+     * {@code Σd²/n − (Σd/n)²}, d = x − mean, which cancels what rounding left in the mean.
+     */
     public static void moments(float[] x, int rows, int features, float[] mean, float[] var) {
+        float[] shift = new float[features];
+        System.arraycopy(x, 0, shift, 0, features);
         java.util.Arrays.fill(mean, 0, features, 0f);
         java.util.Arrays.fill(var, 0, features, 0f);
         int upper = S.loopBound(features);
-        for (int b = 0; b < rows; b++) {
+        for (int b = 1; b < rows; b++) {
             int o = b * features, f = 0;
-            for (; f < upper; f += L) FloatVector.fromArray(S, mean, f).add(FloatVector.fromArray(S, x, o + f)).intoArray(mean, f);
-            for (; f < features; f++) mean[f] += x[o + f];
+            for (; f < upper; f += L) {
+                FloatVector d = FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, shift, f));
+                FloatVector.fromArray(S, mean, f).add(d).intoArray(mean, f);
+            }
+            for (; f < features; f++) mean[f] += x[o + f] - shift[f];
         }
         float inv = 1f / rows;
-        for (int f = 0; f < features; f++) mean[f] *= inv;
+        for (int f = 0; f < features; f++) mean[f] = shift[f] + mean[f] * inv;
+        float[] sum = shift;   // reused: Σ d per feature
+        java.util.Arrays.fill(sum, 0f);
         for (int b = 0; b < rows; b++) {
             int o = b * features, f = 0;
             for (; f < upper; f += L) {
                 FloatVector d = FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, mean, f));
+                FloatVector.fromArray(S, sum, f).add(d).intoArray(sum, f);
                 d.fma(d, FloatVector.fromArray(S, var, f)).intoArray(var, f);
             }
-            for (; f < features; f++) { float d = x[o + f] - mean[f]; var[f] += d * d; }
+            for (; f < features; f++) { float d = x[o + f] - mean[f]; sum[f] += d; var[f] += d * d; }
         }
-        for (int f = 0; f < features; f++) var[f] *= inv;
+        for (int f = 0; f < features; f++) {
+            float c = sum[f] * inv;
+            var[f] = Math.max(0f, var[f] * inv - c * c);
+        }
     }
 
     /** {@code invStd[f] = 1/√(var[f]+ε)}. */

@@ -172,7 +172,20 @@ public final class BatchNormalization extends Layer {
         int rows = batch * (inputSize() / features);
         BnScratch s = (BnScratch) scratch;
         if (!s.usedBatchStats) {
-            // Inference-mode (frozen) layer: y is an affine map of x with fixed coefficients.
+            // Inference mode: y = (x − moving_mean)·γ·invStd + β, an affine map with fixed statistics.
+            if (trainable() && (scale || center)) {
+                float[] dg = scale ? gamma.grad() : s.dgamma, db = center ? beta.grad() : s.dbeta;
+                java.util.Arrays.fill(dg, 0f);
+                java.util.Arrays.fill(db, 0f);
+                float[] mm = movingMean.value();
+                for (int r = 0; r < rows; r++) {
+                    int o = r * features;
+                    for (int f = 0; f < features; f++) {
+                        db[f] += dy[o + f];
+                        dg[f] += dy[o + f] * (x[o + f] - mm[f]) * s.invStd[f];
+                    }
+                }
+            }
             if (dx != null) {
                 for (int r = 0; r < rows; r++) {
                     int o = r * features;

@@ -1,0 +1,90 @@
+package dev.keel.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    /** Reference C = op(A)·op(B) in double. */
+    private static double[] reference(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = ta ? a[p * m + i] : a[i * k + p];
+                    double bv = tb ? b[j * k + p] : b[p * n + j];
+                    s += av * bv;
+                }
+                c[i * n + j] = s;
+            }
+        }
+        return c;
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({
+            "1,1,1,false,false", "7,5,3,false,false", "6,32,17,false,false", "13,47,29,false,false",
+            "32,128,784,false,false", "64,10,64,false,false", "300,70,600,false,false",
+            "7,5,3,true,false", "128,64,32,true,false", "784,128,32,true,false", "37,19,300,true,false",
+            "7,5,3,false,true", "32,784,128,false,true", "33,100,70,false,true", "5,33,300,false,true",
+            "19,23,11,true,true", "200,700,300,false,false"
+    })
+    void matchesDoublePrecisionReference(int m, int n, int k, boolean ta, boolean tb) {
+        float[] a = random(m * k, 1), b = random(k * n, 2);
+        float[] c = new float[m * n];
+        Gemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, false);
+        double[] ref = reference(ta, tb, m, n, k, a, b);
+        double tol = 1e-5 * Math.sqrt(k) + 1e-6;
+        for (int i = 0; i < c.length; i++) {
+            final int idx = i;
+            assertTrue(Math.abs(c[i] - ref[i]) <= tol, () -> "C[" + idx + "] = " + c[idx] + " expected " + ref[idx]);
+        }
+    }
+
+    @Test
+    void accumulateAddsToExistingValues() {
+        int m = 9, n = 35, k = 12;
+        float[] a = random(m * k, 3), b = random(k * n, 4), c = new float[m * n], c2 = new float[m * n];
+        java.util.Arrays.fill(c, 1.5f);
+        Gemm.gemm(false, false, m, n, k, a, 0, b, 0, c, 0, true);
+        Gemm.matmul(a, b, c2, m, k, n);
+        for (int i = 0; i < c.length; i++) assertTrue(Math.abs(c[i] - (c2[i] + 1.5f)) < 1e-5);
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        int m = 512, n = 384, k = 300;
+        float[] a = random(m * k, 5), b = random(k * n, 6);
+        float[] one = new float[m * n], two = new float[m * n];
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Gemm.matmul(a, b, one, m, k, n);
+            Parallel.setThreads(2);
+            Gemm.matmul(a, b, two, m, k, n);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void rejectsOperandsThatAreTooShort() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.matmul(new float[5], new float[6], new float[4], 2, 3, 2));
+        assertTrue(e.getMessage().contains("operand A"), e.getMessage());
+    }
+}
