@@ -63,7 +63,16 @@ public final class Sequential {
     /** Appends a layer; an {@link InputLayer} only sets the input shape. */
     public Sequential add(Layer layer) {
         if (layer == null) throw new IllegalArgumentException("cannot add a null layer");
-        if (built) throw new IllegalStateException("model '" + name + "' is already built; add layers before build/fit");
+        if (built && layer instanceof InputLayer) throw new IllegalArgumentException("an InputLayer must come first");
+        if (built) {
+            // Like Keras, a built model takes new layers: build each from the current output shape.
+            if (layers.contains(layer)) throw new IllegalArgumentException("layer " + layer + " is already in the model");
+            int[] shape = outputShape();
+            layers.add(layer);
+            nameLayers();
+            layer.build(shape, seed * 1_000_003L + 7_919L * layers.size());
+            return this;
+        }
         if (layer instanceof InputLayer in) {
             if (!layers.isEmpty()) throw new IllegalArgumentException("an InputLayer must come first");
             inputShape = in.declaredInputShape();
@@ -95,7 +104,9 @@ public final class Sequential {
         return seed;
     }
 
+    /** The layers (built first when the input shape is known, so their weights exist). */
     public List<Layer> layers() {
+        built();
         return Collections.unmodifiableList(layers);
     }
 
@@ -120,6 +131,23 @@ public final class Sequential {
             }
             return this;
         }
+        nameLayers();
+        int[] s = shape.clone();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            try {
+                s = l.build(s, seed * 1_000_003L + 7_919L * (i + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot build layer '" + l.name() + "' for input " + Layer.shape(s) + ": " + e.getMessage(), e);
+            }
+        }
+        inputShape = shape.clone();
+        built = true;
+        return this;
+    }
+
+    /** Gives unnamed layers Keras-style unique names: dense, dense_1, batch_normalization, …. */
+    private void nameLayers() {
         Set<String> names = new HashSet<>();
         for (Layer l : layers) if (l.name() != null && !names.add(l.name())) throw new IllegalArgumentException("two layers are named '" + l.name() + "'");
         Map<String, Integer> counters = new LinkedHashMap<>();
@@ -133,18 +161,6 @@ public final class Sequential {
             names.add(candidate);
             l.name(candidate);
         }
-        int[] s = shape.clone();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            try {
-                s = l.build(s, seed * 1_000_003L + 7_919L * (i + 1));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot build layer '" + l.name() + "' for input " + Layer.shape(s) + ": " + e.getMessage(), e);
-            }
-        }
-        inputShape = shape.clone();
-        built = true;
-        return this;
     }
 
     /** The per-sample input shape, or null before it is known. */
@@ -273,24 +289,41 @@ public final class Sequential {
 
     /** All trainable parameters of unfrozen layers, in layer order. */
     public List<Parameter> trainableParameters() {
+        requireBuilt();
         List<Parameter> out = new ArrayList<>();
         for (Layer l : layers) out.addAll(l.trainableParameters());
         return out;
     }
 
-    /** Copies of every weight's values in Keras's order (layer by layer; e.g. kernel, bias, gamma, beta, …). */
-    public float[][] getWeights() {
+    /**
+     * Every weight in Keras's {@code model.weights} order: first the trainable weights of all layers (layer by
+     * layer: kernel, bias, gamma, beta, …), then the non-trainable ones (moving_mean, moving_variance, and
+     * the parameters of frozen layers).
+     */
+    public List<Weight> weights() {
         requireBuilt();
-        List<float[]> out = new ArrayList<>();
-        for (Layer l : layers) for (Weight w : l.weights()) out.add(w.value().clone());
-        return out.toArray(new float[0][]);
+        List<Weight> trainable = new ArrayList<>(), rest = new ArrayList<>();
+        for (Layer l : layers) {
+            for (Weight w : l.weights()) {
+                if (w instanceof Parameter && l.trainable()) trainable.add(w);
+                else rest.add(w);
+            }
+        }
+        trainable.addAll(rest);
+        return trainable;
     }
 
-    /** Sets every weight from arrays in the order {@link #getWeights()} returns. */
+    /** Copies of every weight's values, in {@link #weights()} order (Keras's {@code get_weights()}). */
+    public float[][] getWeights() {
+        List<Weight> all = weights();
+        float[][] out = new float[all.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = all.get(i).value().clone();
+        return out;
+    }
+
+    /** Sets every weight from arrays in {@link #weights()} order (Keras's {@code set_weights()}). */
     public void setWeights(float[][] values) {
-        requireBuilt();
-        List<Weight> all = new ArrayList<>();
-        for (Layer l : layers) all.addAll(l.weights());
+        List<Weight> all = weights();
         if (values.length != all.size()) {
             throw new IllegalArgumentException("model has " + all.size() + " weights but " + values.length + " arrays were given");
         }
@@ -304,12 +337,14 @@ public final class Sequential {
     }
 
     public long countParams() {
+        requireBuilt();
         long n = 0;
         for (Layer l : layers) n += l.countAll();
         return n;
     }
 
     public long countTrainableParams() {
+        requireBuilt();
         long n = 0;
         for (Layer l : layers) n += l.countTrainable();
         return n;

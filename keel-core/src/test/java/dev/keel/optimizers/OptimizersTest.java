@@ -1,0 +1,106 @@
+package dev.keel.optimizers;
+
+import static dev.keel.testing.Fixtures.assertClose;
+import static dev.keel.testing.Fixtures.floats;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.layers.Parameter;
+import dev.keel.optimizers.schedules.CosineDecay;
+import dev.keel.optimizers.schedules.ExponentialDecay;
+import dev.keel.optimizers.schedules.PiecewiseConstantDecay;
+import dev.keel.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptimizersTest {
+    private static final JsonNode F = Fixtures.load("optimizers.json");
+
+    private static void trajectory(Optimizer opt, String fixture) {
+        float[] w0 = floats(F.get("w0"));
+        Parameter p = new Parameter("w", new int[] {w0.length}, null, null);
+        p.set(w0);
+        JsonNode grads = F.get("grads"), traj = F.get(fixture).get("trajectory");
+        for (int s = 0; s < grads.size(); s++) {
+            System.arraycopy(floats(grads.get(s)), 0, p.grad(), 0, w0.length);
+            opt.apply(List.of(p));
+            assertClose(floats(traj.get(s)), p.value(), 2e-5, 1e-6, fixture + " step " + (s + 1));
+        }
+    }
+
+    @Test
+    void matchTensorFlowJsTrajectories() {
+        trajectory(new SGD(0.1), "sgd");
+        trajectory(new SGD(0.05, 0.9, false), "sgd_momentum");
+        trajectory(new SGD(0.05, 0.9, true), "sgd_nesterov");
+        trajectory(new RMSprop(new Optimizer.Common(0.01), 0.9, 0, 1e-7, false), "rmsprop");
+        trajectory(new RMSprop(new Optimizer.Common(0.01), 0.8, 0.5, 1e-12, true), "rmsprop_centered_momentum");
+        trajectory(new Adagrad(new Optimizer.Common(0.1), 0.1, 1e-7), "adagrad");
+        trajectory(new Adam(new Optimizer.Common(0.01), 0.9, 0.999, 1e-10, false), "adam");
+    }
+
+    @Test
+    void adamPlacesEpsilonAsKerasDoes() {
+        // Keras: w −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε), at t = 1 with g = 1e-4.
+        Parameter p = new Parameter("w", new int[] {1}, null, null);
+        p.grad()[0] = 1e-4f;
+        new Adam(new Optimizer.Common(0.1), 0.9, 0.999, 1e-3, false).apply(List.of(p));
+        double m = 0.1 * 1e-4, v = 0.001 * 1e-8;
+        double expected = -0.1 * Math.sqrt(1 - 0.999) / (1 - 0.9) * m / (Math.sqrt(v) + 1e-3);
+        assertEquals(expected, p.value()[0], 1e-9);
+    }
+
+    @Test
+    void adamWDecaysWeightsBeforeTheUpdate() {
+        Parameter p = new Parameter("w", new int[] {1}, null, null);
+        p.set(new float[] {2f});
+        new AdamW(0.1, 0.5).apply(List.of(p));   // zero gradient: only the decay acts
+        assertEquals(2f * (1 - 0.5 * 0.1), p.value()[0], 1e-6);
+    }
+
+    @Test
+    void clippingByNormValueAndGlobalNorm() {
+        Parameter a = new Parameter("a", new int[] {2}, null, null), b = new Parameter("b", new int[] {1}, null, null);
+        a.grad()[0] = 3; a.grad()[1] = 4; b.grad()[0] = 12;
+        new SGD(new Optimizer.Common(1).globalClipnorm(1.3), 0, false).apply(List.of(a, b));  // global norm 13 → ×0.1
+        assertClose(new float[] {-0.3f, -0.4f}, a.value(), 1e-6, 1e-6, "global clip a");
+        assertClose(new float[] {-1.2f}, b.value(), 1e-6, 1e-6, "global clip b");
+        Parameter c = new Parameter("c", new int[] {2}, null, null);
+        c.grad()[0] = 3; c.grad()[1] = 4;
+        new SGD(new Optimizer.Common(1).clipnorm(1), 0, false).apply(List.of(c));
+        assertClose(new float[] {-0.6f, -0.8f}, c.value(), 1e-6, 1e-6, "clipnorm");
+        Parameter d = new Parameter("d", new int[] {2}, null, null);
+        d.grad()[0] = 3; d.grad()[1] = -0.2f;
+        new SGD(new Optimizer.Common(1).clipvalue(0.5), 0, false).apply(List.of(d));
+        assertClose(new float[] {-0.5f, 0.2f}, d.value(), 1e-6, 1e-6, "clipvalue");
+        assertThrows(IllegalArgumentException.class, () -> new SGD(new Optimizer.Common(1).clipnorm(1).clipvalue(1), 0, false));
+    }
+
+    @Test
+    void schedulesFollowKerasFormulas() {
+        assertEquals(0.1 * Math.pow(0.5, 250 / 100.0), new ExponentialDecay(0.1, 100, 0.5, false).at(250), 1e-12);
+        assertEquals(0.1 * 0.25, new ExponentialDecay(0.1, 100, 0.5, true).at(250), 1e-12);
+        assertEquals(0.1, new CosineDecay(0.1, 100, 0).at(0), 1e-12);
+        assertEquals(0.05, new CosineDecay(0.1, 100, 0).at(50), 1e-12);
+        assertEquals(0.01, new CosineDecay(0.1, 100, 0.1).at(500), 1e-12);
+        var pw = new PiecewiseConstantDecay(new long[] {10, 20}, new double[] {1, 0.5, 0.1});
+        assertEquals(1, pw.at(10));
+        assertEquals(0.5, pw.at(11));
+        assertEquals(0.1, pw.at(21));
+        Optimizer sgd = new SGD(new Optimizer.Common(0).schedule(new ExponentialDecay(0.1, 1, 0.5, false)), 0, false);
+        Parameter p = new Parameter("w", new int[] {1}, null, null);
+        p.grad()[0] = 1;
+        sgd.apply(List.of(p));
+        sgd.apply(List.of(p));
+        assertEquals(-(0.1 + 0.05), p.value()[0], 1e-7);
+    }
+
+    @Test
+    void invalidHyperparametersAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new Adam(-1));
+        assertThrows(IllegalArgumentException.class, () -> new SGD(0.1, 1.5, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam(new Optimizer.Common(1e-3), 1.0, 0.999, 1e-7, false));
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.of("adamax2"));
+    }
+}
