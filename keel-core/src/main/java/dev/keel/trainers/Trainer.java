@@ -99,8 +99,9 @@ public final class Trainer {
         int n = trainX.rows(), bs = Math.min(cfg.batchSize(), n);
         if (n == 0) throw new IllegalArgumentException("x has no samples");
         int stepsPerEpoch = (n + bs - 1) / bs;
-        int verbose = cfg.verbose() == -1 ? (System.console() != null ? 1 : 2) : cfg.verbose();
-        boolean ansi = System.console() != null && System.getenv("NO_COLOR") == null;
+        boolean tty = out == System.out && System.console() != null && System.console().isTerminal();
+        int verbose = cfg.verbose() == -1 ? (tty ? 1 : 2) : cfg.verbose();
+        boolean ansi = tty && System.getenv("NO_COLOR") == null;
 
         History history = new History();
         List<Callback> callbacks = new ArrayList<>(cfg.callbacks());
