@@ -1,6 +1,7 @@
 package dev.keel.cli;
 
 import dev.keel.callbacks.History;
+import dev.keel.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -43,7 +44,7 @@ public final class Curves {
         g.translate(700, 0);
         acc.paint(g, 700, 520);
         g.dispose();
-        Files2.writeAtomically(file, out -> ImageIO.write(img, "png", out));
+        AtomicFiles.writeAtomically(file, out -> ImageIO.write(img, "png", out));
     }
 
     private static XYChart chart(String title, String yLabel) {

@@ -3,6 +3,7 @@ package dev.keel.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.keel.callbacks.History;
+import dev.keel.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,6 +24,6 @@ public final class MetricsJson {
         if (test != null) root.put("test", test);
         root.put("seconds", seconds);
         if (extra != null) root.putAll(extra);
-        Files2.writeAtomically(file, out -> JSON.writeValue(out, root));
+        AtomicFiles.writeAtomically(file, out -> JSON.writeValue(out, root));
     }
 }

@@ -1,4 +1,4 @@
-package dev.keel.cli;
+package dev.keel.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,14 +9,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Atomic file writes: a temp file in the same directory, fsync, then rename over the target. */
-public final class Files2 {
+public final class AtomicFiles {
     /** Writes content to a stream. */
     @FunctionalInterface
     public interface Writer {
         void write(OutputStream out) throws IOException;
     }
 
-    private Files2() {}
+    private AtomicFiles() {}
 
     public static void writeAtomically(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
