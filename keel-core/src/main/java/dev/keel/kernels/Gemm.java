@@ -1,35 +1,44 @@
 package dev.keel.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision matrix multiply {@code C[m×n] (+)= op(A)·op(B)}, row-major, in the three forms training
  * needs: {@code A·B}, {@code Aᵀ·B} and {@code A·Bᵀ}; no transpose is ever materialised.
  *
- * <p>Design: a register-blocked micro-kernel of {@value #MR} rows × two SIMD vectors of columns keeps
- * 2·MR accumulators in registers and broadcasts one element of A per row per step of k. A is read in
- * place through strides (row-major or transposed alike). B is read in place when it is row-major and small
- * enough to stay in cache; otherwise it is packed, one k-block at a time, into contiguous strips that are
- * exactly as wide as the micro-kernel. Work is split over disjoint blocks of C and every element of C is
- * summed over k in the same order whatever the thread count, so results are deterministic.
+ * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@value #KC}, a block of op(B) is packed into
+ * strips {@value #NR} columns wide and a block of op(A) into panels of {@value #MR} rows, both contiguous with
+ * compile-time strides; whether A or B is transposed only changes how they are packed. A micro-kernel of
+ * MR rows × two SIMD vectors keeps 2·MR accumulators in registers, broadcasting one element of A per row
+ * per step. Blocks at the edges are computed in a zero-padded tile, so one kernel serves every shape.
+ * Threads take disjoint blocks of C and every element is summed over k in the same order, so results are
+ * bit-identical whatever the thread count.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** Rows of the micro-kernel. */
-    static final int MR = 6;
+    static final int MR = 8;
     /** Columns of the micro-kernel: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of one k-block: a packed strip of KC×NR floats stays in L1. */
+    /** Depth of a k-block: one packed B strip (KC×NR floats) stays in L1. */
     static final int KC = 256;
-    /** B is packed when it is transposed, or when the k-block of B is larger than this many floats. */
+    /** Rows of A packed at once (MC×KC floats stay in L2). */
+    static final int MC = 96;
+    /** Columns of B packed at once (KC×NC floats stay in L2). */
+    static final int NC = 512;
+    /** Row-major B is read in place (not packed) while one k-block of it stays this small (floats). */
     private static final int DIRECT_B_LIMIT = 160 * 1024;
-    /** Below this many multiply-adds the call stays on the calling thread. */
-    private static final long PARALLEL_MIN_FMAS = 1L << 20;
+    /**
+     * Below this many multiply-adds the call stays on the calling thread. Measured in training, not in
+     * isolation: the weights an optimizer just rewrote sit in the calling core's cache, and moving half of
+     * them to another core costs more than it saves until a GEMM reaches tens of millions of multiply-adds.
+     */
+    private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 25);
 
-    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NR]);
+    private static final ThreadLocal<float[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR]});
 
     private Gemm() {}
 
@@ -63,25 +72,24 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
-        final int aRowStride = transA ? 1 : k;
-        final int aKStride = transA ? m : 1;
-        final boolean packB = transB || (long) Math.min(k, KC) * n > DIRECT_B_LIMIT;
-
-        // Split C into column strips (preferred: each strip of B is used by one thread only) or row blocks.
-        int strips = (n + NR - 1) / NR;
+        // Split C so that each thread packs only its own part of the larger operand: row blocks when A is the
+        // larger (m > n), column blocks otherwise; fall back to the other split when there are too few blocks.
+        int strips = (n + NR - 1) / NR, panels = (m + MR - 1) / MR;
         int threads = (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
-        int colChunks = Math.min(strips, threads);
-        int rowChunks = 1;
-        if (colChunks < threads) {
-            rowChunks = Math.max(1, Math.min(threads / Math.max(colChunks, 1), (m + MR - 1) / MR));
+        int colChunks, rowChunks;
+        if (m > n && panels >= threads) {
+            rowChunks = threads;
+            colChunks = 1;
+        } else {
+            colChunks = Math.min(strips, threads);
+            rowChunks = colChunks < threads ? Math.max(1, Math.min(threads / colChunks, panels)) : 1;
         }
         final int cc = colChunks, rc = rowChunks;
-        final int rowBlocks = (m + MR - 1) / MR;
         Parallel.forEach(cc * rc, chunk -> {
             int ci = chunk % cc, ri = chunk / cc;
             int j0 = (int) ((long) strips * ci / cc) * NR, j1 = Math.min(n, (int) ((long) strips * (ci + 1) / cc) * NR);
-            int i0 = (int) ((long) rowBlocks * ri / rc) * MR, i1 = Math.min(m, (int) ((long) rowBlocks * (ri + 1) / rc) * MR);
-            block(a, aOff, aRowStride, aKStride, b, bOff, transB, packB, c, cOff, n, k, i0, i1, j0, j1);
+            int i0 = (int) ((long) panels * ri / rc) * MR, i1 = Math.min(m, (int) ((long) panels * (ri + 1) / rc) * MR);
+            block(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, i0, i1, j0, j1);
         });
     }
 
@@ -92,123 +100,132 @@ public final class Gemm {
         }
     }
 
-    /** Computes C[i0:i1, j0:j1] over all of k, one k-block and one NR-wide strip at a time. */
-    private static void block(float[] a, int aOff, int ars, int aks, float[] b, int bOff, boolean transB,
-                              boolean packB, float[] c, int cOff, int n, int k, int i0, int i1, int j0, int j1) {
-        float[] pack = packB ? PACK.get() : null;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            for (int j = j0; j < j1; j += NR) {
-                int nr = Math.min(NR, j1 - j);
-                float[] bs;
-                int bso, bstride;
-                if (packB) {
-                    packStrip(b, bOff, transB, n, k, p0, kc, j, nr, pack);
-                    bs = pack; bso = 0; bstride = NR;
-                } else {
-                    bs = b; bso = bOff + p0 * n + j; bstride = n;
-                }
-                int ao = aOff + p0 * aks;
-                int i = i0;
-                if (nr == NR) {
-                    for (; i + MR <= i1; i += MR) kernel6x2(a, ao + i * ars, ars, aks, bs, bso, bstride, c, cOff + i * n + j, n, kc);
-                    for (; i < i1; i++) kernel1x2(a, ao + i * ars, aks, bs, bso, bstride, c, cOff + i * n + j, kc);
-                } else {
-                    for (int jj = 0; jj < nr; jj += L) {
-                        VectorMask<Float> mask = S.indexInRange(jj, nr);
-                        int ii = i0;
-                        for (; ii + MR <= i1; ii += MR) kernel6x1(a, ao + ii * ars, ars, aks, bs, bso + jj, bstride, c, cOff + ii * n + j + jj, n, kc, mask);
-                        for (; ii < i1; ii++) kernel1x1(a, ao + ii * ars, aks, bs, bso + jj, bstride, c, cOff + ii * n + j + jj, kc, mask);
+    /** C[i0:i1, j0:j1] += op(A)[i0:i1, :]·op(B)[:, j0:j1], blocked and packed. */
+    private static void block(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                              float[] c, int cOff, int i0, int i1, int j0, int j1) {
+        float[][] buf = BUFFERS.get();
+        float[] bp = buf[0], ap = buf[1], tile = buf[2];
+        // Small row-major B (a weight matrix at training batch sizes) is read where it is: packing it on
+        // every step would cost as much as the multiply. Only its partial last strip is packed (padded).
+        boolean direct = !transB && (long) Math.min(k, KC) * n <= DIRECT_B_LIMIT;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                int fullStrips = direct ? nc / NR * NR : 0;
+                if (fullStrips < nc) packB(transB, b, bOff, n, k, pc, kc, jc + fullStrips, nc - fullStrips, bp);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, m, k, pc, kc, ic, mc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        float[] bs = jr < fullStrips ? b : bp;
+                        int bo = jr < fullStrips ? bOff + pc * n + jc + jr : (jr - fullStrips) * kc;
+                        int bstride = jr < fullStrips ? n : NR;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ao = ir * kc;
+                            int co = cOff + (ic + ir) * n + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
+                            } else {
+                                edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
+                            }
+                        }
                     }
                 }
             }
         }
     }
 
-    /** Copies op(B)[p0:p0+kc, j:j+nr] into {@code pack[kk*NR + jj]}, zero-padding columns past nr. */
-    private static void packStrip(float[] b, int bOff, boolean transB, int n, int k, int p0, int kc, int j, int nr, float[] pack) {
-        if (!transB) {
-            for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(b, bOff + (p0 + kk) * n + j, pack, kk * NR, nr);
-                if (nr < NR) java.util.Arrays.fill(pack, kk * NR + nr, kk * NR + NR, 0f);
-            }
-        } else {
-            // op(B)[kk, jj] = B[j+jj, p0+kk]: read rows of B contiguously, write columns of the strip.
-            if (nr < NR) java.util.Arrays.fill(pack, 0, kc * NR, 0f);
-            for (int jj = 0; jj < nr; jj++) {
-                int src = bOff + (j + jj) * k + p0;
-                for (int kk = 0; kk < kc; kk++) pack[kk * NR + jj] = b[src + kk];
+    /** A partial tile: computed in a padded MR×NR scratch tile, then its valid part added back to C. */
+    private static void edge(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
+                             int mr, int nr, float[] tile) {
+        java.util.Arrays.fill(tile, 0f);
+        for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
+        kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
+    }
+
+    /** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels: {@code ap[panel·MR·kc + p·MR + r]}, rows past mc zeroed. */
+    private static void packA(boolean transA, float[] a, int aOff, int m, int k, int pc, int kc, int ic, int mc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            if (transA) {
+                // op(A)[i, p] = A[p, i]: each step of p reads mr consecutive values.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * m + ic + ir, dst = base + p * MR;
+                    System.arraycopy(a, src, ap, dst, mr);
+                    for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r >= mr) {
+                        for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                        continue;
+                    }
+                    int src = aOff + (ic + ir + r) * k + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                }
             }
         }
     }
 
-    private static void kernel6x2(float[] a, int ao, int ars, int aks, float[] b, int bo, int bs,
-                                  float[] c, int co, int ldc, int kc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
-        int a0 = ao, a1 = ao + ars, a2 = ao + 2 * ars, a3 = ao + 3 * ars, a4 = ao + 4 * ars, a5 = ao + 5 * ars;
-        for (int p = 0; p < kc; p++) {
-            int bp = bo + p * bs, ap = p * aks;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into strips: {@code bp[strip·NR·kc + p·NR + jj]}, columns past nc zeroed. */
+    private static void packB(boolean transB, float[] b, int bOff, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR;
+                    System.arraycopy(b, bOff + (pc + p) * n + jc + jr, bp, dst, nr);
+                    for (int jj = nr; jj < NR; jj++) bp[dst + jj] = 0f;
+                }
+            } else {
+                // op(B)[p, j] = B[j, p]: read each row of B contiguously, write a column of the strip.
+                for (int jj = 0; jj < NR; jj++) {
+                    if (jj >= nr) {
+                        for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = 0f;
+                        continue;
+                    }
+                    int src = bOff + (jc + jr + jj) * k + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + jj] = b[src + p];
+                }
+            }
+        }
+    }
+
+    /** C[8×2L] += Ap[8×kc]·B[kc×2L]: A packed, B rows {@code bstride} apart (NR when packed); C rows ldc apart. */
+    private static void kernel(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
+        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
+        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
+        int ai = ao, bi = bo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector x;
-            x = FloatVector.broadcast(S, a[a0 + ap]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ap]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ap]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ap]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + ap]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + ap]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ai]);     a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+            x = FloatVector.broadcast(S, ap[ai + 5]); a50 = x.fma(b0, a50); a51 = x.fma(b1, a51);
+            x = FloatVector.broadcast(S, ap[ai + 6]); a60 = x.fma(b0, a60); a61 = x.fma(b1, a61);
+            x = FloatVector.broadcast(S, ap[ai + 7]); a70 = x.fma(b0, a70); a71 = x.fma(b1, a71);
         }
-        c00.intoArray(c, co); c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
-        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
-    }
-
-    private static void kernel1x2(float[] a, int ao, int aks, float[] b, int bo, int bs, float[] c, int co, int kc) {
-        FloatVector c0 = FloatVector.fromArray(S, c, co), c1 = FloatVector.fromArray(S, c, co + L);
-        for (int p = 0; p < kc; p++) {
-            int bp = bo + p * bs;
-            FloatVector x = FloatVector.broadcast(S, a[ao + p * aks]);
-            c0 = x.fma(FloatVector.fromArray(S, b, bp), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bp + L), c1);
-        }
-        c0.intoArray(c, co); c1.intoArray(c, co + L);
-    }
-
-    private static void kernel6x1(float[] a, int ao, int ars, int aks, float[] b, int bo, int bs,
-                                  float[] c, int co, int ldc, int kc, VectorMask<Float> m) {
-        FloatVector c0 = FloatVector.fromArray(S, c, co, m);
-        FloatVector c1 = FloatVector.fromArray(S, c, co + ldc, m);
-        FloatVector c2 = FloatVector.fromArray(S, c, co + 2 * ldc, m);
-        FloatVector c3 = FloatVector.fromArray(S, c, co + 3 * ldc, m);
-        FloatVector c4 = FloatVector.fromArray(S, c, co + 4 * ldc, m);
-        FloatVector c5 = FloatVector.fromArray(S, c, co + 5 * ldc, m);
-        for (int p = 0; p < kc; p++) {
-            FloatVector bv = FloatVector.fromArray(S, b, bo + p * bs, m);
-            int ap = ao + p * aks;
-            c0 = bv.fma(FloatVector.broadcast(S, a[ap]), c0);
-            c1 = bv.fma(FloatVector.broadcast(S, a[ap + ars]), c1);
-            c2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * ars]), c2);
-            c3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * ars]), c3);
-            c4 = bv.fma(FloatVector.broadcast(S, a[ap + 4 * ars]), c4);
-            c5 = bv.fma(FloatVector.broadcast(S, a[ap + 5 * ars]), c5);
-        }
-        c0.intoArray(c, co, m); c1.intoArray(c, co + ldc, m); c2.intoArray(c, co + 2 * ldc, m);
-        c3.intoArray(c, co + 3 * ldc, m); c4.intoArray(c, co + 4 * ldc, m); c5.intoArray(c, co + 5 * ldc, m);
-    }
-
-    private static void kernel1x1(float[] a, int ao, int aks, float[] b, int bo, int bs, float[] c, int co, int kc,
-                                  VectorMask<Float> m) {
-        FloatVector c0 = FloatVector.fromArray(S, c, co, m);
-        for (int p = 0; p < kc; p++) {
-            c0 = FloatVector.fromArray(S, b, bo + p * bs, m).fma(FloatVector.broadcast(S, a[ao + p * aks]), c0);
-        }
-        c0.intoArray(c, co, m);
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+        a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
+        a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
+        a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
     }
 }

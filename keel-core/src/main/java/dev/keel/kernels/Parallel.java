@@ -1,29 +1,31 @@
 package dev.keel.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * The one thread pool Keel's kernels share, sized to the available processors.
+ * The one set of worker threads Keel's kernels share, sized to the available processors.
  *
- * <p>Work is split into a fixed number of chunks whose boundaries depend only on the problem, never on
- * timing, so results are bit-identical whatever the thread count. The calling thread runs the first chunk
- * itself; the others go to the pool.
+ * <p>A job is split into chunks whose boundaries depend only on the problem; threads claim chunks from a
+ * counter, and since each chunk writes its own part of the result, the result is bit-identical whatever
+ * the thread count or timing. Workers spin for a short while after a job before parking, as OpenMP does,
+ * because training issues small kernels back to back and waking a parked thread costs more than a small
+ * GEMM. A call made from inside a job, or while another thread's job runs, simply runs on the calling
+ * thread: concurrent callers (many threads predicting at once) never wait for each other.
  */
 public final class Parallel {
-    private static final AtomicInteger THREAD_ID = new AtomicInteger();
-    private static volatile int threads = Math.max(1, Integer.getInteger("keel.threads",
-            Runtime.getRuntime().availableProcessors()));
-    private static final ForkJoinPool POOL = new ForkJoinPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors()),
-            pool -> {
-                var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("keel-worker-" + THREAD_ID.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }, null, false);
+    private static final int PROCESSORS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** How long an idle worker spins before parking. */
+    private static final long SPIN_NANOS = Long.getLong("keel.spinMicros", 200) * 1000;
+    private static volatile int threads = Math.max(1, Math.min(PROCESSORS, Integer.getInteger("keel.threads", PROCESSORS)));
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+    private static final AtomicReference<Job> CURRENT = new AtomicReference<>();
+    private static final Worker[] WORKERS = new Worker[PROCESSORS - 1];
+    private static volatile long generation;
 
     private Parallel() {}
 
@@ -32,37 +34,106 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the number of threads kernels may use; 1 makes every kernel single-threaded. */
+    /** Sets the number of threads kernels may use (1 makes every kernel single-threaded). */
     public static void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
-        threads = Math.min(n, POOL.getParallelism() + 1);
+        threads = Math.min(n, PROCESSORS);
     }
 
-    /** Runs {@code body.accept(c)} for c in [0, chunks), spread over the pool; returns when all are done. */
+    /** Runs {@code body.accept(c)} for every c in [0, chunks); returns when all are done. */
     public static void forEach(int chunks, IntConsumer body) {
-        if (chunks <= 1 || threads <= 1) {
+        int t = Math.min(threads, chunks);
+        if (t <= 1 || INSIDE.get() || !LOCK.tryLock()) {
             for (int c = 0; c < chunks; c++) body.accept(c);
             return;
         }
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            final int chunk = c;
-            tasks[c - 1] = POOL.submit(() -> body.accept(chunk));
-        }
-        RuntimeException first = null;
+        INSIDE.set(true);
         try {
-            body.accept(0);
-        } catch (RuntimeException e) {
-            first = e;
+            Job job = new Job(body, chunks, t - 1);
+            CURRENT.set(job);
+            generation++;
+            for (int w = 0; w < t - 1; w++) worker(w).wake();
+            job.work();
+            while (job.done.get() < chunks) Thread.onSpinWait();
+            CURRENT.set(null);
+            Throwable e = job.error.get();
+            if (e instanceof RuntimeException re) throw re;
+            if (e instanceof Error err) throw err;
+        } finally {
+            INSIDE.set(false);
+            LOCK.unlock();
         }
-        for (ForkJoinTask<?> t : tasks) {
-            try {
-                t.join();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
+    }
+
+    private static synchronized Worker worker(int i) {
+        if (WORKERS[i] == null) {
+            WORKERS[i] = new Worker(i);
+            WORKERS[i].start();
+        }
+        return WORKERS[i];
+    }
+
+    /** One parallel call: chunks claimed from a counter by the caller and up to {@code helpers} workers. */
+    private static final class Job {
+        final IntConsumer body;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger helpers;
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+
+        Job(IntConsumer body, int chunks, int helpers) {
+            this.body = body;
+            this.chunks = chunks;
+            this.helpers = new AtomicInteger(helpers);
+        }
+
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    body.accept(c);
+                } catch (Throwable e) {
+                    error.compareAndSet(null, e);
+                } finally {
+                    done.incrementAndGet();
+                }
             }
         }
-        if (first != null) throw first;
+    }
+
+    private static final class Worker extends Thread {
+        private volatile boolean parked;
+        private long seen;
+
+        Worker(int i) {
+            super("keel-worker-" + (i + 1));
+            setDaemon(true);
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            INSIDE.set(true);
+            while (true) {
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (generation == seen) {
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked = true;
+                        if (generation == seen) LockSupport.park(this);
+                        parked = false;
+                        spinUntil = System.nanoTime() + SPIN_NANOS;
+                    }
+                }
+                seen = generation;
+                Job job = CURRENT.get();
+                if (job != null && job.helpers.getAndDecrement() > 0) job.work();
+            }
+        }
     }
 }

@@ -1,0 +1,93 @@
+package dev.keel.cli;
+
+import dev.keel.Tensor;
+import dev.keel.Tensors;
+import dev.keel.io.datasets.FashionMnist;
+import dev.keel.kernels.Parallel;
+import dev.keel.models.Sequential;
+import dev.keel.trainers.FitConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code keel bench train}: training throughput of the article's model on Fashion-MNIST, the median of
+ * several timed epochs after a warm-up epoch, for each batch size, with and without BN.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures training throughput (samples/s) of the article's model on Fashion-MNIST.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "What to measure: train.", defaultValue = "train")
+    String what;
+
+    @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
+    int[] batchSizes;
+
+    @Option(names = "--epochs", description = "Timed epochs per configuration, after one warm-up epoch (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    int epochs;
+
+    @Option(names = "--threads", split = ",", description = "Thread counts to try (default: all processors).")
+    int[] threads;
+
+    @Option(names = "--samples", description = "Training samples per epoch (default: all 60,000).")
+    Integer samples;
+
+    @Option(names = "--bn", description = "BN variants: both, on or off (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+    String bn;
+
+    @Option(names = "--data", description = "Fashion-MNIST directory.")
+    Path data;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train");
+        if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
+        FashionMnist.Data d = FashionMnist.load(data);
+        Tensor x = d.xTrain(), y = Tensors.oneHot(d.yTrain(), 10);
+        if (samples != null) { x = x.slice(0, samples); y = y.slice(0, samples); }
+        int[] ts = threads != null ? threads : new int[] {Parallel.threads()};
+        List<Boolean> bns = switch (bn) {
+            case "both" -> List.of(true, false);
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            default -> throw new IllegalArgumentException("--bn must be both, on or off");
+        };
+        System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed |");
+        System.out.println("|---|---|---|---|---|---|");
+        int saved = Parallel.threads();
+        try {
+            for (int t : ts) {
+                Parallel.setThreads(t);
+                for (int bs : batchSizes) {
+                    for (boolean withBn : bns) {
+                        Sequential m = DemoCommand.articleModel(withBn, 0.99, 1e-3);
+                        m.compile("adam", "categorical_crossentropy", "accuracy");
+                        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());   // warm-up
+                        double[] secs = new double[epochs];
+                        for (int e = 0; e < epochs; e++) {
+                            long t0 = System.nanoTime();
+                            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
+                            secs[e] = (System.nanoTime() - t0) / 1e9;
+                        }
+                        Arrays.sort(secs);
+                        double med = secs[epochs / 2];
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d |%n", withBn ? "with BN" : "no BN",
+                                bs, t, x.rows() / med, med * 1e3, epochs);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        return 0;
+    }
+}
