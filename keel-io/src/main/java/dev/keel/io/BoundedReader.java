@@ -18,6 +18,19 @@ public final class BoundedReader {
 
     /** Reads exactly {@code n} bytes, or throws {@link EOFException} saying how many were there. */
     public static byte[] readExactly(InputStream in, long n, String what) throws IOException {
+        List<byte[]> chunks = readChunks(in, n, what);
+        if (chunks.size() == 1) return chunks.get(0);
+        byte[] all = new byte[(int) n];
+        int pos = 0;
+        for (byte[] c : chunks) { System.arraycopy(c, 0, all, pos, c.length); pos += c.length; }
+        return all;
+    }
+
+    /**
+     * Reads exactly {@code n} bytes as chunks of at most 1 MiB (so a caller can decode them without a second
+     * full-size copy), or throws {@link EOFException} saying how many were there.
+     */
+    public static List<byte[]> readChunks(InputStream in, long n, String what) throws IOException {
         if (n < 0 || n > Integer.MAX_VALUE - 8) throw new DataFormatException(what + " declares " + n + " bytes of data, more than one array can hold");
         List<byte[]> chunks = new ArrayList<>();
         long got = 0;
@@ -32,10 +45,6 @@ public final class BoundedReader {
             chunks.add(c);
             got += c.length;
         }
-        if (chunks.size() == 1) return chunks.get(0);
-        byte[] all = new byte[(int) n];
-        int pos = 0;
-        for (byte[] c : chunks) { System.arraycopy(c, 0, all, pos, c.length); pos += c.length; }
-        return all;
+        return chunks;
     }
 }

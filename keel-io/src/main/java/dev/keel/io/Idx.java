@@ -41,18 +41,28 @@ public final class Idx {
                 count *= shape[i];
                 if (count > Integer.MAX_VALUE - 8) throw new DataFormatException(file + ": declared shape is too large (" + count + "+ values)");
             }
-            byte[] bytes = BoundedReader.readExactly(in, count * width, file.toString());
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            float[] data = new float[(int) count];
-            for (int i = 0; i < count; i++) {
-                data[i] = switch (type) {
-                    case 0x08 -> bytes[i] & 0xFF;
-                    case 0x09 -> bytes[i];
-                    case 0x0B -> buf.getShort();
-                    case 0x0C -> buf.getInt();
-                    case 0x0D -> buf.getFloat();
-                    default -> (float) buf.getDouble();
-                };
+            float[] data;
+            if (width == 1) {
+                // The common case (images, labels): decode chunk by chunk, never holding all bytes twice.
+                java.util.List<byte[]> chunks = BoundedReader.readChunks(in, count, file.toString());
+                data = new float[(int) count];
+                int pos = 0;
+                for (int c = 0; c < chunks.size(); c++) {
+                    byte[] chunk = chunks.get(c);
+                    chunks.set(c, null);
+                    for (byte b : chunk) data[pos++] = type == 0x08 ? b & 0xFF : b;
+                }
+            } else {
+                ByteBuffer buf = ByteBuffer.wrap(BoundedReader.readExactly(in, count * width, file.toString()));
+                data = new float[(int) count];
+                for (int i = 0; i < count; i++) {
+                    data[i] = switch (type) {
+                        case 0x0B -> buf.getShort();
+                        case 0x0C -> buf.getInt();
+                        case 0x0D -> buf.getFloat();
+                        default -> (float) buf.getDouble();
+                    };
+                }
             }
             return new Tensor(data, shape);
         } catch (NoSuchFileException e) {
