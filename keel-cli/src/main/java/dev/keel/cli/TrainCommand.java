@@ -3,11 +3,10 @@ package dev.keel.cli;
 import dev.keel.Tensor;
 import dev.keel.activations.Activation;
 import dev.keel.callbacks.History;
-import dev.keel.io.Csv;
-import dev.keel.io.DataFormatException;
-import dev.keel.io.Idx;
 import dev.keel.io.Npy;
 import dev.keel.io.WeightsFile;
+import dev.keel.io.models.ModelFiles;
+import dev.keel.io.models.TfjsFormat;
 import dev.keel.layers.Layer;
 import dev.keel.layers.SoftmaxHead;
 import dev.keel.layers.core.InputLayer;
@@ -22,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,38 +31,17 @@ import picocli.CommandLine.Option;
                 "Example: keel train --csv iris.csv --label species --normalize standardize \\",
                 "           --layers \"dense(16,relu), batchnorm, dense(3,softmax)\" --epochs 50 --validation-split 0.2"})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--layers", required = true, description = "Layers, e.g. \"dense(128,relu), batchnorm(momentum=0.9,epsilon=1e-5), dense(10,softmax)\".")
+    @Option(names = "--layers", description = "Layers, e.g. \"dense(128,relu), batchnorm(momentum=0.9,epsilon=1e-5), dense(10,softmax)\".")
     String layers;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    DataSource data;
+    @Option(names = "--model", description = "Start from a saved model (TF.js model.json or its directory) instead of --layers.")
+    Path modelFile;
 
-    static final class DataSource {
-        @ArgGroup(exclusive = false)
-        NpyPair npy;
+    @Option(names = "--save", description = "Save the trained model (TF.js layers format: DIR/model.json + weights), written atomically.")
+    Path save;
 
-        @ArgGroup(exclusive = false)
-        CsvSource csv;
-
-        @Option(names = "--idx", arity = "2", paramLabel = "FILE", description = "IDX images and labels (gz or plain), e.g. Fashion-MNIST's.")
-        List<Path> idx;
-    }
-
-    static final class NpyPair {
-        @Option(names = "--x", required = true, description = "Features as .npy (samples × features).")
-        Path x;
-
-        @Option(names = "--y", required = true, description = "Targets as .npy: class indices or one-hot/continuous rows.")
-        Path y;
-    }
-
-    static final class CsvSource {
-        @Option(names = "--csv", required = true, description = "CSV with a header row.")
-        Path file;
-
-        @Option(names = "--label", required = true, description = "Label column of the CSV (name or 0-based index).")
-        String label;
-    }
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--val-x", description = "Validation features (.npy).")
     Path valX;
@@ -115,19 +93,26 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tensor[] xy = load();
+        if ((layers == null) == (modelFile == null)) throw new IllegalArgumentException("give either --layers or --model");
+        Tensor[] xy = data.load();
         Tensor x = xy[0], y = xy[1];
-        List<Layer> stack = new ArrayList<>();
-        stack.add(new InputLayer(x.sampleShape()));
-        switch (normalize) {
-            case "standardize" -> stack.add(new Normalization().adapt(x));
-            case "minmax" -> stack.add(Normalization.minMax(x));
-            case "none" -> { }
-            default -> throw new IllegalArgumentException("--normalize must be standardize, minmax or none, got '" + normalize + "'");
+        Sequential model;
+        if (modelFile != null) {
+            if (!normalize.equals("none")) throw new IllegalArgumentException("--normalize applies to new models (--layers); a saved model keeps its own");
+            model = ModelFiles.load(modelFile);
+        } else {
+            List<Layer> stack = new ArrayList<>();
+            stack.add(new InputLayer(x.sampleShape()));
+            switch (normalize) {
+                case "standardize" -> stack.add(new Normalization().adapt(x));
+                case "minmax" -> stack.add(Normalization.minMax(x));
+                case "none" -> { }
+                default -> throw new IllegalArgumentException("--normalize must be standardize, minmax or none, got '" + normalize + "'");
+            }
+            stack.addAll(Builders.layers(layers));
+            model = new Sequential(stack).seed(seed);
+            model.build(x.sampleShape());
         }
-        stack.addAll(Builders.layers(layers));
-        Sequential model = new Sequential(stack).seed(seed);
-        model.build(x.sampleShape());
         Loss lossFn = loss != null ? Losses.of(loss) : chooseLoss(model, y);
         boolean classification = lossFn.name().contains("crossentropy");
         model.compile(Builders.optimizer(optimizer, learningRate), lossFn, classification ? new String[] {"accuracy"} : new String[] {"mae"});
@@ -144,6 +129,10 @@ final class TrainCommand implements Callable<Integer> {
         History h = model.fit(x, y, fit.build());
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", h.get("loss").size(), seconds);
+        if (save != null) {
+            TfjsFormat.save(model, save);
+            System.out.println("model: " + save.toAbsolutePath().resolve("model.json"));
+        }
         if (saveWeights != null) {
             WeightsFile.save(model, saveWeights);
             System.out.println("weights: " + saveWeights.toAbsolutePath());
@@ -151,18 +140,6 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsOut != null) MetricsJson.write(metricsOut, h, null, seconds, Map.of());
         if (plot != null) Curves.write(plot, "keel train", List.of(new Curves.Run("model", h)));
         return 0;
-    }
-
-    private Tensor[] load() {
-        if (data.npy != null) return new Tensor[] {Npy.read(data.npy.x), Npy.read(data.npy.y)};
-        if (data.csv != null) {
-            Csv.Data d = Csv.read(data.csv.file, data.csv.label);
-            return new Tensor[] {d.x(), d.y()};
-        }
-        Tensor images = Idx.read(data.idx.get(0)), labels = Idx.read(data.idx.get(1));
-        int n = images.rows();
-        if (labels.rows() != n) throw new DataFormatException("IDX images and labels differ in count: " + n + " vs " + labels.rows());
-        return new Tensor[] {new Tensor(images.data(), new int[] {n, images.cols()}), labels};
     }
 
     /** Keras users name the loss; when they don't, pick the one the targets and output imply. */

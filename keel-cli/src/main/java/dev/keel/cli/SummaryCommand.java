@@ -1,0 +1,23 @@
+package dev.keel.cli;
+
+import dev.keel.io.models.ModelFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code keel summary}: Keras's summary table of a saved model. */
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Prints Keras's summary table of a saved model.")
+final class SummaryCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "A TF.js model.json or its directory.")
+    Path model;
+
+    @Option(names = "--verbose", description = "Print stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        System.out.print(ModelFiles.load(model).summary());
+        return 0;
+    }
+}
