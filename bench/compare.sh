@@ -46,3 +46,22 @@ for key in sorted(k, key=lambda t: (t[1], t[0])):
     if key in p:
         print(f"| {key[0]} | {key[1]} | {k[key]:,.0f} | {p[key]:,.0f} | {k[key] / p[key]:.2f}x | {k[key] * flops_per_sample / 1e9:.0f} |")
 PY
+echo "== Inference: Keel ($threads threads)"
+./keel bench infer --threads "$threads" | tee "$out/keel-infer.md"
+echo "== Inference: PyTorch ($threads threads)"
+OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --infer --threads "$threads" | tee "$out/pytorch-infer.md"
+python3 - "$out/keel-infer.md" "$out/pytorch-infer.md" <<'PY'
+import sys
+def rows(path):
+    out = []
+    for line in open(path):
+        c = [x.strip() for x in line.strip().strip("|").split("|")]
+        if len(c) >= 4 and c[1].replace(".", "").isdigit():
+            out.append((c[0], float(c[1]), float(c[2]), float(c[3].replace(",", ""))))
+    return out
+k, p = rows(sys.argv[1]), rows(sys.argv[2])[0]
+print("\n| Keel model | batch-1 p50: PyTorch / Keel | batch-1024 throughput: Keel / PyTorch |")
+print("|---|---|---|")
+for r in k:
+    print(f"| {r[0]} | {p[1] / r[1]:.1f}x faster ({r[1]:.1f} vs {p[1]:.1f} µs) | {r[3] / p[3]:.2f}x ({r[3]:,.0f} vs {p[3]:,.0f} samples/s) |")
+PY

@@ -51,6 +51,8 @@ def main():
     p.add_argument("--accuracy", action="store_true",
                    help="instead of timing: train --epochs epochs at each batch size and report test accuracy")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--infer", action="store_true",
+                   help="instead of training throughput: batch-1 latency (p50, p99) and batch-1024 throughput of predict")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -58,6 +60,31 @@ def main():
     y = torch.from_numpy(idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz")).astype(np.int64))
     if a.samples: x, y = x[:a.samples], y[:a.samples]
     bns = {"both": [True, False], "on": [True], "off": [False]}[a.bn]
+    if a.infer:
+        xt = torch.from_numpy(idx(os.path.join(a.data, "t10k-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255)
+        net = model(True); net.train()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+        epoch(net, opt, nn.CrossEntropyLoss(), x[:20000], y[:20000], 32)
+        net.eval()
+        print(f"| model | batch-1 latency p50 (µs) | p99 (µs) | batch-1024 samples/s |  (PyTorch {torch.__version__}, {a.threads} threads)")
+        print("|---|---|---|---|")
+        with torch.no_grad():
+            one = xt[:1]
+            for _ in range(2000): net(one)
+            ns = []
+            for i in range(5000):
+                xi = xt[i % 1000:i % 1000 + 1]
+                t = time.perf_counter_ns(); net(xi); ns.append(time.perf_counter_ns() - t)
+            ns.sort()
+            secs = []
+            for _ in range(3): [net(xt[i:i + 1024]) for i in range(0, xt.shape[0], 1024)]
+            for _ in range(15):
+                t = time.perf_counter()
+                for i in range(0, xt.shape[0], 1024): net(xt[i:i + 1024])
+                secs.append(time.perf_counter() - t)
+            secs.sort()
+        print(f"| with BN | {ns[len(ns) // 2] / 1e3:.1f} | {ns[int(len(ns) * 0.99)] / 1e3:.1f} | {xt.shape[0] / secs[len(secs) // 2]:,.0f} |")
+        return
     if a.accuracy:
         xt = torch.from_numpy(idx(os.path.join(a.data, "t10k-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255)
         yt = torch.from_numpy(idx(os.path.join(a.data, "t10k-labels-idx1-ubyte.gz")).astype(np.int64))

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures training throughput (samples/s) of the article's model on Fashion-MNIST.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to measure: train.", defaultValue = "train")
+    @Parameters(index = "0", description = "What to measure: train or infer.", defaultValue = "train")
     String what;
 
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
@@ -44,14 +44,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Fashion-MNIST directory.")
     Path data;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() {
-        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train");
+        if (!what.equals("train") && !what.equals("infer")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train, infer");
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
         FashionMnist.Data d = FashionMnist.load(data);
+        if (what.equals("infer")) return infer(d);
         Tensor x = d.xTrain(), y = Tensors.oneHot(d.yTrain(), 10);
         if (samples != null) { x = x.slice(0, samples); y = y.slice(0, samples); }
         int[] ts = threads != null ? threads : new int[] {Parallel.threads()};
@@ -84,6 +83,49 @@ final class BenchCommand implements Callable<Integer> {
                                 bs, t, x.rows() / med, med * 1e3, epochs);
                     }
                 }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        return 0;
+    }
+
+    /**
+     * Inference: latency of {@code predict} on one sample (p50 and p99 of 5,000 calls after 2,000 warm-up calls)
+     * and throughput of {@code predict} on the 10,000 test images at batch 1024 (median of 15 passes), for the
+     * article's model trained one epoch, unfused and with BN folded into the Dense layers.
+     */
+    private Integer infer(FashionMnist.Data d) {
+        Sequential m = DemoCommand.articleModel(true, 0.99, 1e-3);
+        m.compile("adam", "categorical_crossentropy");
+        m.fit(d.xTrain().slice(0, 20_000), Tensors.oneHot(d.yTrain().slice(0, 20_000), 10), FitConfig.builder().epochs(1).verbose(0).build());
+        System.out.println("| model | batch-1 latency p50 (µs) | p99 (µs) | batch-1024 samples/s |");
+        System.out.println("|---|---|---|---|");
+        int saved = Parallel.threads();
+        try {
+            if (threads != null) Parallel.setThreads(threads[0]);
+            for (boolean fused : new boolean[] {false, true}) {
+                Sequential model = fused ? m.fuseForInference() : m;
+                Tensor one = d.xTest().slice(0, 1);
+                for (int i = 0; i < 2000; i++) model.predict(one, 1);
+                long[] ns = new long[5000];
+                for (int i = 0; i < ns.length; i++) {
+                    Tensor x = d.xTest().slice(i % 1000, i % 1000 + 1);
+                    long t0 = System.nanoTime();
+                    model.predict(x, 1);
+                    ns[i] = System.nanoTime() - t0;
+                }
+                Arrays.sort(ns);
+                double[] secs = new double[15];
+                for (int i = 0; i < 3; i++) model.predict(d.xTest(), 1024);
+                for (int i = 0; i < secs.length; i++) {
+                    long t0 = System.nanoTime();
+                    model.predict(d.xTest(), 1024);
+                    secs[i] = (System.nanoTime() - t0) / 1e9;
+                }
+                Arrays.sort(secs);
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f |%n", fused ? "with BN, folded" : "with BN",
+                        ns[ns.length / 2] / 1e3, ns[(int) (ns.length * 0.99)] / 1e3, d.xTest().rows() / secs[secs.length / 2]);
             }
         } finally {
             Parallel.setThreads(saved);

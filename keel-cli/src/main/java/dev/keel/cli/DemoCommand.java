@@ -55,8 +55,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", description = "Write the history and test figures as JSON.")
     Path metricsOut;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Option(names = "--progress", description = "Progress style: auto, bar, lines or none (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
     String progress;

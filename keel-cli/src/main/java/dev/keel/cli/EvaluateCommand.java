@@ -31,8 +31,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", description = "Write the figures as JSON ({\"test\": {...}}).")
     Path metricsOut;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() throws Exception {

@@ -16,6 +16,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -26,8 +26,6 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1024", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() throws Exception {

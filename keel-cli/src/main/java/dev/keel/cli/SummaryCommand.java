@@ -12,8 +12,6 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A TF.js model.json or its directory.")
     Path model;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() {

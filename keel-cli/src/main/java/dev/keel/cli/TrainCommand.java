@@ -88,8 +88,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, lines or none.")
     String progress;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() throws Exception {

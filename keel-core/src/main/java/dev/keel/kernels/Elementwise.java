@@ -1,6 +1,7 @@
 package dev.keel.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +18,58 @@ public final class Elementwise {
     private static final float SELU_SCALE = 1.0507009873554805f;
 
     private Elementwise() {}
+
+    // ---- exp from IEEE add/mul/fma only (Cephes expf), so results are the same bits interpreted or JIT-compiled.
+    // The Vector API's EXP runs a Java fallback until C2 compiles the loop and a native routine after, which can
+    // differ in the last place: training would then depend on JIT timing.
+    private static final float EXP_HI = 88.3762626647949f, EXP_LO = -87.3365478515625f;
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDER = 12582912f;   // 1.5·2²³: adding and subtracting it rounds to an integer
+
+    /** e^x for a vector, accurate to about 2 ulp on [−87.3, 88.4] (inputs are clamped to that range). */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = x.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDER)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return er.mul(bits.reinterpretAsFloats());
+    }
+
+    /**
+     * The lanes' sum in a fixed order. {@code reduceLanes(ADD)} may sum in any order (the compiled form uses a
+     * tree, the interpreted fallback a chain), which would make results depend on JIT timing.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float x : lanes) s += x;
+        return s;
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so tails agree with vector lanes. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(x, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float er = p * (r * r) + r + 1f;
+        int bits = ((Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUNDER)) + 127) << 23;
+        return er * Float.intBitsToFloat(bits);
+    }
 
     /** {@code y[r×cols] = bias[cols]} broadcast to every row (the start value of a GEMM that accumulates). */
     public static void fillRows(float[] y, int rows, int cols, float[] bias) {
@@ -137,10 +190,10 @@ public final class Elementwise {
     public static void sigmoid(float[] z, float[] y, int n) {
         int upper = S.loopBound(n), i = 0;
         for (; i < upper; i += L) {
-            FloatVector e = FloatVector.fromArray(S, z, i).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, z, i).neg());
             FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
         }
-        for (; i < n; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+        for (; i < n; i++) y[i] = 1f / (1f + exp(-z[i]));
     }
 
     public static void sigmoidBackward(float[] y, float[] dy, float[] dz, int n) {
@@ -159,8 +212,17 @@ public final class Elementwise {
     // ---- tanh; tanh' = 1 − y² ----
     public static void tanh(float[] z, float[] y, int n) {
         int upper = S.loopBound(n), i = 0;
-        for (; i < upper; i += L) FloatVector.fromArray(S, z, i).lanewise(VectorOperators.TANH).intoArray(y, i);
-        for (; i < n; i++) y[i] = (float) Math.tanh(z[i]);
+        // tanh(z) = sign(z)·(1 − e^(−2|z|))/(1 + e^(−2|z|)): no overflow, no cancellation for large |z|.
+        for (; i < upper; i += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, i);
+            FloatVector e = exp(zv.abs().mul(-2f));
+            FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+            t.blend(t.neg(), zv.compare(VectorOperators.LT, 0f)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            float e = exp(-2f * Math.abs(z[i]));
+            y[i] = Math.copySign((1f - e) / (1f + e), z[i]);
+        }
     }
 
     public static void tanhBackward(float[] y, float[] dy, float[] dz, int n) {
@@ -209,12 +271,12 @@ public final class Elementwise {
             for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
             FloatVector acc = FloatVector.zero(S);
             for (; c < upper; c += L) {
-                FloatVector e = FloatVector.fromArray(S, z, o + c).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, z, o + c).sub(max));
                 e.intoArray(y, o + c);
                 acc = acc.add(e);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; c < cols; c++) { float e = (float) Math.exp(z[o + c] - max); y[o + c] = e; sum += e; }
+            float sum = sumLanes(acc);
+            for (; c < cols; c++) { float e = exp(z[o + c] - max); y[o + c] = e; sum += e; }
             float inv = 1f / sum;
             for (int j = 0; j < cols; j++) y[o + j] *= inv;
         }

@@ -152,6 +152,18 @@ public abstract class Layer {
      */
     public abstract void backward(float[] x, float[] y, float[] dy, float[] dx, int batch, Scratch scratch);
 
+    /** A new, unbuilt layer with the same configuration (and name and trainable flag), for copying models. */
+    public final Layer copyConfiguration() {
+        Layer l = newInstance();
+        if (name != null) l.name(name);
+        l.trainable(trainable);
+        if (declaredInputShape != null) l.inputShape(declaredInputShape);
+        return l;
+    }
+
+    /** A new, unbuilt instance with this layer's constructor arguments. */
+    protected abstract Layer newInstance();
+
     /** The layer's own configuration under Keras's keys (name and trainable are added by {@link #config()}). */
     protected abstract Map<String, Object> layerConfig();
 

@@ -330,6 +330,16 @@ public final class Sequential {
         for (int i = 0; i < values.length; i++) all.get(i).set(values[i]);
     }
 
+    /**
+     * A copy of this model for inference with every foldable BatchNormalization folded into a neighbouring
+     * Dense layer and Dropout removed; predictions equal this model's to float rounding. See
+     * {@link InferenceFusion} for the formulas.
+     */
+    public Sequential fuseForInference() {
+        requireBuilt();
+        return InferenceFusion.fuse(this);
+    }
+
     /** Keras's model summary table. */
     public String summary() {
         requireBuilt();

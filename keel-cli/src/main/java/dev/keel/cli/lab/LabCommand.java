@@ -46,8 +46,6 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Fashion-MNIST directory.")
     Path data;
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
 
     @Override
     public Integer call() throws Exception {

@@ -30,6 +30,11 @@ public final class ActivationLayer extends Layer implements SoftmaxHead {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new ActivationLayer(activation);
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         return inputShape;
     }

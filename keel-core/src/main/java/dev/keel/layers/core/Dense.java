@@ -72,6 +72,18 @@ public final class Dense extends Layer implements SoftmaxHead {
         return "Dense";
     }
 
+    @Override
+    protected Layer newInstance() {
+        return toBuilder().build();
+    }
+
+    /** A builder holding this layer's configuration, to derive a variant (e.g. with a bias). */
+    public Builder toBuilder() {
+        return builder(units).activation(activation).useBias(useBias).kernelInitializer(kernelInitializer)
+                .biasInitializer(biasInitializer).kernelRegularizer(kernelRegularizer).biasRegularizer(biasRegularizer)
+                .kernelConstraint(kernelConstraint).biasConstraint(biasConstraint);
+    }
+
     public int units() {
         return units;
     }

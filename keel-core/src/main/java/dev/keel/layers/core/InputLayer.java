@@ -19,6 +19,11 @@ public final class InputLayer extends Layer {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new InputLayer(declaredInputShape());
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         return inputShape;
     }

@@ -96,6 +96,14 @@ public final class BatchNormalization extends Layer {
         return "BatchNormalization";
     }
 
+    @Override
+    protected Layer newInstance() {
+        return builder().axis(axis).momentum(momentum).epsilon(epsilon).center(center).scale(scale)
+                .betaInitializer(betaInitializer).gammaInitializer(gammaInitializer).movingMeanInitializer(movingMeanInitializer)
+                .movingVarianceInitializer(movingVarianceInitializer).betaRegularizer(betaRegularizer).gammaRegularizer(gammaRegularizer)
+                .betaConstraint(betaConstraint).gammaConstraint(gammaConstraint).build();
+    }
+
     public double momentum() { return momentum; }
     public double epsilon() { return epsilon; }
     public boolean center() { return center; }

@@ -42,6 +42,11 @@ public final class LayerNormalization extends Layer {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new LayerNormalization(epsilon, center, scale);
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         if (inputShape.length == 0) throw new IllegalArgumentException("LayerNormalization needs inputs with a feature axis");
         features = inputShape[inputShape.length - 1];

@@ -105,6 +105,12 @@ public final class Normalization extends Layer {
         return "Normalization";
     }
 
+    /** Statistics are weights, copied with the others; the copy starts from the same configuration. */
+    @Override
+    protected Layer newInstance() {
+        return givenMean == null ? new Normalization(invert) : new Normalization(givenMean, givenVariance, invert);
+    }
+
     @Override
     protected int[] onBuild(int[] inputShape) {
         features = inputShape[inputShape.length - 1];

@@ -30,6 +30,11 @@ public final class Rescaling extends Layer {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new Rescaling(scale, offset);
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         return inputShape;
     }

@@ -33,6 +33,11 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new Dropout(rate, seedOverride);
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         random = new SplittableRandom(seedOverride != null ? seedOverride : seed());
         return inputShape;

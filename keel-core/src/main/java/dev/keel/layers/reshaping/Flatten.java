@@ -15,6 +15,11 @@ public final class Flatten extends Layer {
     }
 
     @Override
+    protected Layer newInstance() {
+        return new Flatten();
+    }
+
+    @Override
     protected int[] onBuild(int[] inputShape) {
         return new int[] {Layer.product(inputShape)};
     }

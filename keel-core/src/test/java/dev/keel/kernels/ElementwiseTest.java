@@ -1,0 +1,52 @@
+package dev.keel.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ElementwiseTest {
+    private static float[] inputs(int n) {
+        SplittableRandom r = new SplittableRandom(1);
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) z[i] = (float) ((r.nextDouble() * 2 - 1) * 30);
+        return z;
+    }
+
+    @Test
+    void expIsAccurateAcrossItsRange() {
+        float[] z = inputs(4099);
+        float[] worst = {0};
+        for (float x : z) {
+            double rel = Math.abs(Elementwise.exp(x) - Math.exp(x)) / Math.exp(x);
+            worst[0] = (float) Math.max(worst[0], rel);
+        }
+        assertTrue(worst[0] < 3e-7, "max relative error " + worst[0]);
+        assertEquals(0f, Elementwise.exp(-200f), 1e-37f);
+        assertTrue(Float.isFinite(Elementwise.exp(200f)));
+    }
+
+    @Test
+    void transcendentalActivationsGiveTheSameBitsBeforeAndAfterJitCompilation() {
+        // The first calls run interpreted; after many calls C2 has compiled the loops. A native EXP would differ.
+        float[] z = inputs(1027), cold = new float[z.length], warm = new float[z.length];
+        float[] coldSig = new float[z.length], warmSig = new float[z.length], coldTanh = new float[z.length], warmTanh = new float[z.length];
+        Elementwise.softmax(z, cold, 13, 79);
+        Elementwise.sigmoid(z, coldSig, z.length);
+        Elementwise.tanh(z, coldTanh, z.length);
+        for (int i = 0; i < 30_000; i++) {
+            Elementwise.softmax(z, warm, 13, 79);
+            Elementwise.sigmoid(z, warmSig, z.length);
+            Elementwise.tanh(z, warmTanh, z.length);
+        }
+        assertArrayEquals(cold, warm);
+        assertArrayEquals(coldSig, warmSig);
+        assertArrayEquals(coldTanh, warmTanh);
+        for (int i = 0; i < z.length; i++) {
+            assertEquals(Math.tanh(z[i]), warmTanh[i], 2e-7);
+            assertEquals(1 / (1 + Math.exp(-z[i])), warmSig[i], 2e-7);
+        }
+    }
+}
