@@ -72,6 +72,12 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
+        if ((m < MR || n < NR) && !transA && !transB) {
+            // A few rows (batch-1 inference) or a narrow output (10 classes): packing would cost more than the
+            // arithmetic; each row streams B, which is then small enough to stay in cache.
+            for (int i = 0; i < m; i++) rowTimesMatrix(a, aOff + i * k, b, bOff, c, cOff + i * n, k, n);
+            return;
+        }
         // Split C so that each thread packs only its own part of the larger operand: row blocks when A is the
         // larger (m > n), column blocks otherwise; fall back to the other split when there are too few blocks.
         int strips = (n + NR - 1) / NR, panels = (m + MR - 1) / MR;
@@ -97,6 +103,35 @@ public final class Gemm {
         if (off < 0 || off + need > arr.length) {
             throw new IllegalArgumentException("GEMM operand " + name + " needs " + need + " floats from offset "
                     + off + " but has length " + arr.length);
+        }
+    }
+
+    /**
+     * {@code c[0:n] += a[0:k]·B[k×n]}: for each block of four vectors of columns, accumulate over k in registers.
+     * Each element gets the same fma sequence (p = 0, 1, …) as in the blocked kernel, so results do not depend
+     * on which path computed them.
+     */
+    private static void rowTimesMatrix(float[] a, int ao, float[] b, int bo, float[] c, int co, int k, int n) {
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j), c1 = FloatVector.fromArray(S, c, co + j + L);
+            FloatVector c2 = FloatVector.fromArray(S, c, co + j + 2 * L), c3 = FloatVector.fromArray(S, c, co + j + 3 * L);
+            for (int p = 0, bi = bo + j; p < k; p++, bi += n) {
+                FloatVector x = FloatVector.broadcast(S, a[ao + p]);
+                c0 = x.fma(FloatVector.fromArray(S, b, bi), c0);
+                c1 = x.fma(FloatVector.fromArray(S, b, bi + L), c1);
+                c2 = x.fma(FloatVector.fromArray(S, b, bi + 2 * L), c2);
+                c3 = x.fma(FloatVector.fromArray(S, b, bi + 3 * L), c3);
+            }
+            c0.intoArray(c, co + j); c1.intoArray(c, co + j + L); c2.intoArray(c, co + j + 2 * L); c3.intoArray(c, co + j + 3 * L);
+        }
+        for (; j < n; j += L) {
+            var mask = S.indexInRange(j, n);
+            FloatVector c0 = FloatVector.fromArray(S, c, co + j, mask);
+            for (int p = 0, bi = bo + j; p < k; p++, bi += n) {
+                c0 = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, b, bi, mask), c0);
+            }
+            c0.intoArray(c, co + j, mask);
         }
     }
 
