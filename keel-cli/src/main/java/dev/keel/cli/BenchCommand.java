@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * several timed epochs after a warm-up epoch, for each batch size, with and without BN.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures training throughput (samples/s) of the article's model on Fashion-MNIST.")
+        description = "Measures training (train) or inference (infer) throughput of the article's model on Fashion-MNIST.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "What to measure: train or infer.", defaultValue = "train")
     String what;
