@@ -41,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bn", description = "BN variants: both, on or off (default: ${DEFAULT-VALUE}).", defaultValue = "both")
     String bn;
 
+    @Option(names = "--widths", split = ",", description = "Instead of the article's 128-64: hidden widths W to try, as Dense(W) → BN → Dense(W/2) → BN (e.g. 128,256,512,1024,2048).")
+    int[] widths;
+
     @Option(names = "--data", description = "Fashion-MNIST directory.")
     Path data;
 
@@ -60,6 +63,7 @@ final class BenchCommand implements Callable<Integer> {
             case "off" -> List.of(false);
             default -> throw new IllegalArgumentException("--bn must be both, on or off");
         };
+        if (widths != null) return scaling(x, y);
         System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed |");
         System.out.println("|---|---|---|---|---|---|");
         int saved = Parallel.threads();
@@ -81,6 +85,43 @@ final class BenchCommand implements Callable<Integer> {
                         double med = secs[epochs / 2];
                         System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d |%n", withBn ? "with BN" : "no BN",
                                 bs, t, x.rows() / med, med * 1e3, epochs);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        return 0;
+    }
+
+    /** Cost against width: the training FLOPs per sample and the rate achieved, for Dense(W) → BN → Dense(W/2) → BN → Dense(10). */
+    private Integer scaling(Tensor x, Tensor y) {
+        System.out.println("| hidden widths | threads | batch | MFLOP/sample | samples/s (median) | ms/epoch | GFLOP/s |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        int saved = Parallel.threads();
+        try {
+            for (int t : threads != null ? threads : new int[] {Parallel.threads()}) {
+                Parallel.setThreads(t);
+                for (int bs : batchSizes) {
+                    for (int w : widths) {
+                        Sequential m = new Sequential(dev.keel.layers.core.Dense.builder(w).activation("relu").inputDim(784).build(),
+                                new dev.keel.layers.normalization.BatchNormalization(), dev.keel.layers.core.Dense.builder(w / 2).activation("relu").build(),
+                                new dev.keel.layers.normalization.BatchNormalization(), dev.keel.layers.core.Dense.builder(10).activation("softmax").build());
+                        m.compile("adam", "categorical_crossentropy");
+                        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());
+                        double[] secs = new double[epochs];
+                        for (int e = 0; e < epochs; e++) {
+                            long t0 = System.nanoTime();
+                            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
+                            secs[e] = (System.nanoTime() - t0) / 1e9;
+                        }
+                        Arrays.sort(secs);
+                        double med = secs[epochs / 2];
+                        // forward + weight-gradient GEMMs for every layer, input gradients for all but the first
+                        long macs = 784L * w + (long) w * (w / 2) + (w / 2) * 10L;
+                        double flops = 2.0 * (2 * macs + ((long) w * (w / 2) + (w / 2) * 10L));
+                        System.out.printf(Locale.ROOT, "| %d-%d | %d | %d | %.2f | %,.0f | %.0f | %.0f |%n", w, w / 2, t, bs, flops / 1e6,
+                                x.rows() / med, med * 1e3, x.rows() / med * flops / 1e9);
                     }
                 }
             }
