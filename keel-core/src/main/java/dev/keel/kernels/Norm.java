@@ -25,39 +25,50 @@ public final class Norm {
      *
      * <p>The mean is summed relative to the first row (a shift that makes the summands of the order of the
      * spread, not of the mean), and the variance uses the corrected two-pass formula
-     * {@code Σd²/n − (Σd/n)²}, d = x − mean, which cancels what rounding left in the mean.
+     * {@code Σd²/n − (Σd/n)²}, d = x − mean, which cancels what rounding left in the mean. Features are
+     * processed in blocks of four vectors whose accumulators stay in registers across all rows.
      */
     public static void moments(float[] x, int rows, int features, float[] mean, float[] var) {
-        float[] shift = new float[features];
-        System.arraycopy(x, 0, shift, 0, features);
-        java.util.Arrays.fill(mean, 0, features, 0f);
-        java.util.Arrays.fill(var, 0, features, 0f);
-        int upper = S.loopBound(features);
-        for (int b = 1; b < rows; b++) {
-            int o = b * features, f = 0;
-            for (; f < upper; f += L) {
-                FloatVector d = FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, shift, f));
-                FloatVector.fromArray(S, mean, f).add(d).intoArray(mean, f);
-            }
-            for (; f < features; f++) mean[f] += x[o + f] - shift[f];
-        }
         float inv = 1f / rows;
-        for (int f = 0; f < features; f++) mean[f] = shift[f] + mean[f] * inv;
-        float[] sum = shift;   // reused: Σ d per feature
-        java.util.Arrays.fill(sum, 0f);
-        for (int b = 0; b < rows; b++) {
-            int o = b * features, f = 0;
-            for (; f < upper; f += L) {
-                FloatVector d = FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, mean, f));
-                FloatVector.fromArray(S, sum, f).add(d).intoArray(sum, f);
-                d.fma(d, FloatVector.fromArray(S, var, f)).intoArray(var, f);
+        int f = 0;
+        for (; f + 4 * L <= features; f += 4 * L) {
+            FloatVector k0 = FloatVector.fromArray(S, x, f), k1 = FloatVector.fromArray(S, x, f + L);
+            FloatVector k2 = FloatVector.fromArray(S, x, f + 2 * L), k3 = FloatVector.fromArray(S, x, f + 3 * L);
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int b = 1, o = features + f; b < rows; b++, o += features) {
+                s0 = s0.add(FloatVector.fromArray(S, x, o).sub(k0));
+                s1 = s1.add(FloatVector.fromArray(S, x, o + L).sub(k1));
+                s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * L).sub(k2));
+                s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * L).sub(k3));
             }
-            for (; f < features; f++) { float d = x[o + f] - mean[f]; sum[f] += d; var[f] += d * d; }
+            FloatVector m0 = s0.mul(inv).add(k0), m1 = s1.mul(inv).add(k1), m2 = s2.mul(inv).add(k2), m3 = s3.mul(inv).add(k3);
+            FloatVector d0 = FloatVector.zero(S), d1 = d0, d2 = d0, d3 = d0, q0 = d0, q1 = d0, q2 = d0, q3 = d0;
+            for (int b = 0, o = f; b < rows; b++, o += features) {
+                FloatVector e0 = FloatVector.fromArray(S, x, o).sub(m0), e1 = FloatVector.fromArray(S, x, o + L).sub(m1);
+                FloatVector e2 = FloatVector.fromArray(S, x, o + 2 * L).sub(m2), e3 = FloatVector.fromArray(S, x, o + 3 * L).sub(m3);
+                d0 = d0.add(e0); d1 = d1.add(e1); d2 = d2.add(e2); d3 = d3.add(e3);
+                q0 = e0.fma(e0, q0); q1 = e1.fma(e1, q1); q2 = e2.fma(e2, q2); q3 = e3.fma(e3, q3);
+            }
+            m0.intoArray(mean, f); m1.intoArray(mean, f + L); m2.intoArray(mean, f + 2 * L); m3.intoArray(mean, f + 3 * L);
+            correctedVariance(q0, d0, inv).intoArray(var, f);
+            correctedVariance(q1, d1, inv).intoArray(var, f + L);
+            correctedVariance(q2, d2, inv).intoArray(var, f + 2 * L);
+            correctedVariance(q3, d3, inv).intoArray(var, f + 3 * L);
         }
-        for (int f = 0; f < features; f++) {
-            float c = sum[f] * inv;
-            var[f] = Math.max(0f, var[f] * inv - c * c);
+        for (; f < features; f++) {   // the remaining features (fewer than four vectors), one at a time
+            float k = x[f], sum = 0f;
+            for (int b = 1; b < rows; b++) sum += x[b * features + f] - k;
+            float m = sum * inv + k, d = 0f, q = 0f;
+            for (int b = 0; b < rows; b++) { float e = x[b * features + f] - m; d += e; q += e * e; }
+            mean[f] = m;
+            float c = d * inv;
+            var[f] = Math.max(0f, q * inv - c * c);
         }
+    }
+
+    private static FloatVector correctedVariance(FloatVector sq, FloatVector sum, float inv) {
+        FloatVector c = sum.mul(inv);
+        return sq.mul(inv).sub(c.mul(c)).max(0f);
     }
 
     /** {@code invStd[f] = 1/√(var[f]+ε)}. */
@@ -71,14 +82,19 @@ public final class Norm {
      * statistics). Centring first keeps full precision when |μ| ≫ σ; {@code x·s + (β − μ·s)} would not.
      */
     public static void centeredAffine(float[] x, float[] y, int rows, int features, float[] center, float[] scale, float[] shift) {
-        int upper = S.loopBound(features);
-        for (int b = 0; b < rows; b++) {
-            int o = b * features, f = 0;
-            for (; f < upper; f += L) {
-                FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, center, f))
-                        .fma(FloatVector.fromArray(S, scale, f), FloatVector.fromArray(S, shift, f)).intoArray(y, o + f);
+        int f = 0;
+        for (; f + 2 * L <= features; f += 2 * L) {
+            FloatVector c0 = FloatVector.fromArray(S, center, f), c1 = FloatVector.fromArray(S, center, f + L);
+            FloatVector a0 = FloatVector.fromArray(S, scale, f), a1 = FloatVector.fromArray(S, scale, f + L);
+            FloatVector t0 = FloatVector.fromArray(S, shift, f), t1 = FloatVector.fromArray(S, shift, f + L);
+            for (int b = 0, o = f; b < rows; b++, o += features) {
+                FloatVector.fromArray(S, x, o).sub(c0).fma(a0, t0).intoArray(y, o);
+                FloatVector.fromArray(S, x, o + L).sub(c1).fma(a1, t1).intoArray(y, o + L);
             }
-            for (; f < features; f++) y[o + f] = (x[o + f] - center[f]) * scale[f] + shift[f];
+        }
+        for (; f < features; f++) {
+            float c = center[f], a = scale[f], t = shift[f];
+            for (int b = 0, o = f; b < rows; b++, o += features) y[o] = (x[o] - c) * a + t;
         }
     }
 
@@ -91,42 +107,45 @@ public final class Norm {
     public static void batchNormBackward(float[] x, float[] dy, float[] dx, int rows, int features,
                                          float[] mean, float[] invStd, float[] gamma,
                                          float[] dgamma, float[] dbeta) {
-        java.util.Arrays.fill(dgamma, 0, features, 0f);
-        java.util.Arrays.fill(dbeta, 0, features, 0f);
-        int upper = S.loopBound(features);
-        for (int b = 0; b < rows; b++) {
-            int o = b * features, f = 0;
-            for (; f < upper; f += L) {
-                FloatVector g = FloatVector.fromArray(S, dy, o + f);
-                FloatVector xh = FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, mean, f)).mul(FloatVector.fromArray(S, invStd, f));
-                FloatVector.fromArray(S, dbeta, f).add(g).intoArray(dbeta, f);
-                g.fma(xh, FloatVector.fromArray(S, dgamma, f)).intoArray(dgamma, f);
-            }
-            for (; f < features; f++) {
-                float g = dy[o + f], xh = (x[o + f] - mean[f]) * invStd[f];
-                dbeta[f] += g;
-                dgamma[f] += g * xh;
-            }
-        }
-        if (dx == null) return;
         float invRows = 1f / rows;
-        // dx = k·dy + (x−μ)·u + w with k = γ·invStd, u = −k·invStd·dgamma/rows, w = −k·dbeta/rows.
-        // (x−μ) is formed first: folding −u·μ into w would cancel catastrophically when |μ| ≫ σ.
-        float[] k = new float[features], u = new float[features], w = new float[features];
-        for (int f = 0; f < features; f++) {
-            float kf = (gamma == null ? 1f : gamma[f]) * invStd[f];
-            k[f] = kf;
-            u[f] = -kf * invStd[f] * dgamma[f] * invRows;
-            w[f] = -kf * dbeta[f] * invRows;
-        }
-        for (int b = 0; b < rows; b++) {
-            int o = b * features, f = 0;
-            for (; f < upper; f += L) {
-                FloatVector r = FloatVector.fromArray(S, dy, o + f).fma(FloatVector.fromArray(S, k, f), FloatVector.fromArray(S, w, f));
-                FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, mean, f))
-                        .fma(FloatVector.fromArray(S, u, f), r).intoArray(dx, o + f);
+        int f = 0;
+        for (; f + 2 * L <= features; f += 2 * L) {
+            FloatVector m0 = FloatVector.fromArray(S, mean, f), m1 = FloatVector.fromArray(S, mean, f + L);
+            FloatVector i0 = FloatVector.fromArray(S, invStd, f), i1 = FloatVector.fromArray(S, invStd, f + L);
+            FloatVector sb0 = FloatVector.zero(S), sb1 = sb0, sg0 = sb0, sg1 = sb0;
+            for (int b = 0, o = f; b < rows; b++, o += features) {
+                FloatVector g0 = FloatVector.fromArray(S, dy, o), g1 = FloatVector.fromArray(S, dy, o + L);
+                FloatVector h0 = FloatVector.fromArray(S, x, o).sub(m0).mul(i0), h1 = FloatVector.fromArray(S, x, o + L).sub(m1).mul(i1);
+                sb0 = sb0.add(g0); sb1 = sb1.add(g1);
+                sg0 = g0.fma(h0, sg0); sg1 = g1.fma(h1, sg1);
             }
-            for (; f < features; f++) dx[o + f] = dy[o + f] * k[f] + (x[o + f] - mean[f]) * u[f] + w[f];
+            sb0.intoArray(dbeta, f); sb1.intoArray(dbeta, f + L);
+            sg0.intoArray(dgamma, f); sg1.intoArray(dgamma, f + L);
+            if (dx == null) continue;
+            // dx = k·dy + (x−μ)·u + w with k = γ·invStd, u = −k·invStd·dgamma/rows, w = −k·dbeta/rows.
+            // (x−μ) is formed first: folding −u·μ into w would cancel catastrophically when |μ| ≫ σ.
+            FloatVector k0 = gamma == null ? i0 : FloatVector.fromArray(S, gamma, f).mul(i0);
+            FloatVector k1 = gamma == null ? i1 : FloatVector.fromArray(S, gamma, f + L).mul(i1);
+            FloatVector u0 = k0.mul(i0).mul(sg0).mul(-invRows), u1 = k1.mul(i1).mul(sg1).mul(-invRows);
+            FloatVector w0 = k0.mul(sb0).mul(-invRows), w1 = k1.mul(sb1).mul(-invRows);
+            for (int b = 0, o = f; b < rows; b++, o += features) {
+                FloatVector r0 = FloatVector.fromArray(S, dy, o).fma(k0, w0), r1 = FloatVector.fromArray(S, dy, o + L).fma(k1, w1);
+                FloatVector.fromArray(S, x, o).sub(m0).fma(u0, r0).intoArray(dx, o);
+                FloatVector.fromArray(S, x, o + L).sub(m1).fma(u1, r1).intoArray(dx, o + L);
+            }
+        }
+        for (; f < features; f++) {
+            float m = mean[f], is = invStd[f], sb = 0f, sg = 0f;
+            for (int b = 0, o = f; b < rows; b++, o += features) {
+                float g = dy[o];
+                sb += g;
+                sg += g * ((x[o] - m) * is);
+            }
+            dbeta[f] = sb;
+            dgamma[f] = sg;
+            if (dx == null) continue;
+            float k = (gamma == null ? 1f : gamma[f]) * is, u = -k * is * sg * invRows, w = -k * sb * invRows;
+            for (int b = 0, o = f; b < rows; b++, o += features) dx[o] = dy[o] * k + (x[o] - m) * u + w;
         }
     }
 
