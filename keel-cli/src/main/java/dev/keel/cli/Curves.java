@@ -27,6 +27,7 @@ public final class Curves {
     public static void write(Path file, String title, List<Run> runs) throws IOException {
         XYChart loss = chart(title + " — loss", "loss");
         XYChart acc = chart(title + " — accuracy", "accuracy");
+        acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);   // rising curves end top-right
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
