@@ -7,7 +7,6 @@ import dev.keel.kernels.Parallel;
 import dev.keel.models.Sequential;
 import dev.keel.trainers.FitConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
