@@ -71,17 +71,7 @@ final class BenchCommand implements Callable<Integer> {
                 Parallel.setThreads(t);
                 for (int bs : batchSizes) {
                     for (boolean withBn : bns) {
-                        Sequential m = DemoCommand.articleModel(withBn, 0.99, 1e-3);
-                        m.compile("adam", "categorical_crossentropy", "accuracy");
-                        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());   // warm-up
-                        double[] secs = new double[epochs];
-                        for (int e = 0; e < epochs; e++) {
-                            long t0 = System.nanoTime();
-                            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
-                            secs[e] = (System.nanoTime() - t0) / 1e9;
-                        }
-                        Arrays.sort(secs);
-                        double med = secs[epochs / 2];
+                        double med = medianEpochSeconds(DemoCommand.articleModel(withBn, 0.99, 1e-3), x, y, bs);
                         System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d |%n", withBn ? "with BN" : "no BN",
                                 bs, t, x.rows() / med, med * 1e3, epochs);
                     }
@@ -91,6 +81,20 @@ final class BenchCommand implements Callable<Integer> {
             Parallel.setThreads(saved);
         }
         return 0;
+    }
+
+    /** Compiles {@code m}, trains one warm-up epoch, then returns the median of {@code epochs} timed epochs. */
+    private double medianEpochSeconds(Sequential m, Tensor x, Tensor y, int bs) {
+        m.compile("adam", "categorical_crossentropy", "accuracy");
+        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());
+        double[] secs = new double[epochs];
+        for (int e = 0; e < epochs; e++) {
+            long t0 = System.nanoTime();
+            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
+            secs[e] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(secs);
+        return secs[epochs / 2];
     }
 
     /** Cost against width: the training FLOPs per sample and the rate achieved, for Dense(W) → BN → Dense(W/2) → BN → Dense(10). */
@@ -103,19 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 Parallel.setThreads(t);
                 for (int bs : batchSizes) {
                     for (int w : widths) {
-                        Sequential m = new Sequential(dev.keel.layers.core.Dense.builder(w).activation("relu").inputDim(784).build(),
-                                new dev.keel.layers.normalization.BatchNormalization(), dev.keel.layers.core.Dense.builder(w / 2).activation("relu").build(),
-                                new dev.keel.layers.normalization.BatchNormalization(), dev.keel.layers.core.Dense.builder(10).activation("softmax").build());
-                        m.compile("adam", "categorical_crossentropy");
-                        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());
-                        double[] secs = new double[epochs];
-                        for (int e = 0; e < epochs; e++) {
-                            long t0 = System.nanoTime();
-                            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
-                            secs[e] = (System.nanoTime() - t0) / 1e9;
-                        }
-                        Arrays.sort(secs);
-                        double med = secs[epochs / 2];
+                        double med = medianEpochSeconds(DemoCommand.mlp(w, w / 2, true, 0.99, 1e-3), x, y, bs);
                         // forward + weight-gradient GEMMs for every layer, input gradients for all but the first
                         long macs = 784L * w + (long) w * (w / 2) + (w / 2) * 10L;
                         double flops = 2.0 * (2 * macs + ((long) w * (w / 2) + (w / 2) * 10L));

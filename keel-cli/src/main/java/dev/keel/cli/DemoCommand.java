@@ -98,9 +98,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The article's model; without BN when {@code batchNorm} is false. */
     static Sequential articleModel(boolean batchNorm, double momentum, double epsilon) {
-        Sequential m = new Sequential(Dense.builder(128).activation(RELU).inputDim(784).build());
+        return mlp(128, 64, batchNorm, momentum, epsilon);
+    }
+
+    /** Dense(w1, relu) → [BN] → Dense(w2, relu) → [BN] → Dense(10, softmax) on 784 inputs. */
+    static Sequential mlp(int w1, int w2, boolean batchNorm, double momentum, double epsilon) {
+        Sequential m = new Sequential(Dense.builder(w1).activation(RELU).inputDim(784).build());
         if (batchNorm) m.add(BatchNormalization.builder().momentum(momentum).epsilon(epsilon).build());
-        m.add(new Dense(64, RELU));
+        m.add(new Dense(w2, RELU));
         if (batchNorm) m.add(BatchNormalization.builder().momentum(momentum).epsilon(epsilon).build());
         m.add(new Dense(10, SOFTMAX));
         return m;

@@ -2,6 +2,7 @@ package dev.keel.cli.lab;
 
 import dev.keel.Tensor;
 import dev.keel.activations.Activation;
+import dev.keel.cli.Chart;
 import dev.keel.initializers.Initializer;
 import dev.keel.models.Sequential;
 import dev.keel.optimizers.Adam;

@@ -3,6 +3,7 @@ package dev.keel.cli.lab;
 import dev.keel.Tensor;
 import dev.keel.activations.Activation;
 import dev.keel.callbacks.Callback;
+import dev.keel.cli.Chart;
 import dev.keel.initializers.Initializer;
 import dev.keel.layers.Layer;
 import dev.keel.layers.activations.ActivationLayer;
