@@ -198,6 +198,11 @@ public final class Sequential {
         return optimizer;
     }
 
+    /** The metric names given to {@code compile}, as given. */
+    public List<String> metricNames() {
+        return metricNames;
+    }
+
     public Loss loss() {
         return loss;
     }

@@ -29,6 +29,11 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
+    protected java.util.Map<String, Object> ownConfig() {
+        return java.util.Map.of("initial_accumulator_value", initialAccumulator, "epsilon", epsilon);
+    }
+
+    @Override
     protected int slotCount() {
         return 1;
     }

@@ -44,6 +44,16 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    protected java.util.Map<String, Object> ownConfig() {
+        return java.util.Map.of("beta_1", beta1, "beta_2", beta2, "epsilon", epsilon, "amsgrad", amsgrad);
+    }
+
+    @Override
+    protected java.util.List<int[]> kerasSlotOrder() {
+        return amsgrad ? java.util.List.of(new int[] {0, 1}, new int[] {2}) : java.util.List.<int[]>of(new int[] {0, 1});
+    }
+
+    @Override
     protected int slotCount() {
         return amsgrad ? 3 : 2;
     }

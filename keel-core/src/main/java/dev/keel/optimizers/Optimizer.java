@@ -2,7 +2,9 @@ package dev.keel.optimizers;
 
 import dev.keel.layers.Parameter;
 import dev.keel.optimizers.schedules.LearningRateSchedule;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -104,6 +106,73 @@ public abstract class Optimizer {
 
     /** Initial slot values (zeros unless overridden, e.g. Adagrad's accumulator). */
     protected void initSlots(float[][] s) {}
+
+    /** Whether the learning rate follows a schedule rather than a constant (or set) value. */
+    public boolean hasSchedule() {
+        return schedule != null;
+    }
+
+    /**
+     * Keras 3's {@code get_config()}: the keys every optimizer shares (Keras's defaults for the options Keel
+     * does not have: no EMA, no loss scaling, no gradient accumulation) followed by the optimizer's own.
+     * Not available with a learning-rate schedule.
+     */
+    public final Map<String, Object> config() {
+        if (schedule != null) throw new IllegalStateException("an optimizer with a learning-rate schedule has no constant learning_rate to save");
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name());
+        c.put("learning_rate", learningRate);
+        c.put("weight_decay", weightDecay > 0 ? weightDecay : null);
+        c.put("clipnorm", clipnorm > 0 ? clipnorm : null);
+        c.put("global_clipnorm", globalClipnorm > 0 ? globalClipnorm : null);
+        c.put("clipvalue", clipvalue > 0 ? clipvalue : null);
+        c.put("use_ema", false);
+        c.put("ema_momentum", 0.99);
+        c.put("ema_overwrite_frequency", null);
+        c.put("loss_scale_factor", null);
+        c.put("gradient_accumulation_steps", null);
+        c.putAll(ownConfig());
+        return c;
+    }
+
+    /** The optimizer's own config keys under Keras's names (beta_1, momentum, …). */
+    protected abstract Map<String, Object> ownConfig();
+
+    /**
+     * The order of Keras 3's slot variables, as groups of slot indices. Keras creates the slots of one
+     * group interleaved per variable (Adam: m₀ v₀ m₁ v₁ …) and the groups one after another (then v̂₀ v̂₁ …).
+     * Slots Keras would not create (SGD without momentum) are left out. Default: each slot its own group.
+     */
+    protected List<int[]> kerasSlotOrder() {
+        List<int[]> order = new ArrayList<>();
+        for (int s = 0; s < slotCount(); s++) order.add(new int[] {s});
+        return order;
+    }
+
+    /**
+     * The optimizer's state for {@code params} in the order of Keras 3's {@code optimizer.variables} after
+     * {@code iteration} and {@code learning_rate}. The arrays are live: writing them changes the state.
+     * Slots not yet created (no step taken) are created with their initial values.
+     */
+    public final List<SlotVariable> slotVariables(List<Parameter> params) {
+        List<SlotVariable> out = new ArrayList<>();
+        for (int[] group : kerasSlotOrder()) {
+            for (Parameter p : params) {
+                float[][] s = slots.computeIfAbsent(p, q -> newSlots(q.size()));
+                for (int k : group) out.add(new SlotVariable(p, s[k]));
+            }
+        }
+        return out;
+    }
+
+    /** One slot array (m, v, …) and the parameter it belongs to (whose shape it has). */
+    public record SlotVariable(Parameter variable, float[] value) {}
+
+    /** Restores the step count (for bias correction and schedules), as when Keras loads optimizer variables. */
+    public final void setIterations(long iterations) {
+        if (iterations < 0) throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
+        this.iterations = iterations;
+    }
 
     private static void scale(float[] g, float k) {
         for (int i = 0; i < g.length; i++) g[i] *= k;

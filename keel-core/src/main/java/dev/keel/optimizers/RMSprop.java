@@ -40,6 +40,21 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
+    protected java.util.Map<String, Object> ownConfig() {
+        return java.util.Map.of("rho", rho, "momentum", momentum, "epsilon", epsilon, "centered", centered);
+    }
+
+    /** Keras creates velocities, then momentums only if momentum > 0, then average gradients only if centered. */
+    @Override
+    protected java.util.List<int[]> kerasSlotOrder() {
+        java.util.List<int[]> order = new java.util.ArrayList<>();
+        order.add(new int[] {0});
+        if (momentum > 0) order.add(new int[] {2});
+        if (centered) order.add(new int[] {1});
+        return order;
+    }
+
+    @Override
     protected int slotCount() {
         return 3;
     }

@@ -38,6 +38,11 @@ public final class SGD extends Optimizer {
     }
 
     @Override
+    protected java.util.Map<String, Object> ownConfig() {
+        return java.util.Map.of("momentum", momentum, "nesterov", nesterov);
+    }
+
+    @Override
     protected int slotCount() {
         return momentum > 0 ? 1 : 0;
     }

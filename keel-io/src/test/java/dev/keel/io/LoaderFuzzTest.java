@@ -114,4 +114,49 @@ class LoaderFuzzTest {
             ModelFiles.load(model);
         });
     }
+
+    /** Rebuilds a .keras zip with one entry replaced (stored uncompressed, so mutants reach the parsers, not the CRC check). */
+    private static byte[] rezip(Map<String, byte[]> entries) throws java.io.IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+            for (var e : entries.entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void kerasAndLegacyH5LoadersOnlyEverThrowDataFormatException() throws Exception {
+        Path keras = KerasFilesTest.keras("bn_custom.keras");
+        fuzz("keras zip", Files.readAllBytes(keras), "m.keras", ModelFiles::load);
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(keras.toFile())) {
+            for (var en = z.entries(); en.hasMoreElements(); ) {
+                var e = en.nextElement();
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        for (String inner : new String[] {"config.json", "model.weights.h5"}) {
+            byte[] valid = entries.get(inner);
+            SplittableRandom r = new SplittableRandom(inner.hashCode());
+            for (int i = 0; i < MUTANTS; i++) {
+                Map<String, byte[]> m = new java.util.LinkedHashMap<>(entries);
+                m.put(inner, mutate(valid, r));
+                Path p = Files.write(dir.resolve("inner-" + i + ".keras"), rezip(m));
+                try {
+                    ModelFiles.load(p);
+                } catch (DataFormatException expected) {
+                    // fine
+                } catch (Throwable t) {
+                    Path keep = Files.write(dir.resolve("failing-" + inner), m.get(inner));
+                    fail(".keras " + inner + " mutant " + i + " (kept at " + keep + ") threw " + t, t);
+                }
+                Files.deleteIfExists(p);
+            }
+        }
+        fuzz("keras 2 h5", Files.readAllBytes(KerasFilesTest.keras("bn_custom.h5")), "m.h5", ModelFiles::load);
+    }
 }

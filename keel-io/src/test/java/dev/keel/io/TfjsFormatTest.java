@@ -103,7 +103,7 @@ class TfjsFormatTest {
         assertRefused(deep, "not valid model JSON");
         Path keras = tmp.resolve("model.keras");
         Files.write(keras, new byte[] {'P', 'K', 3, 4, 0, 0});
-        assertRefused(keras, "does not read .keras yet");
+        assertRefused(keras, "is not a readable .keras zip");
         assertRefused(tmp.resolve("nothing"), "no model file");
     }
 }
