@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code keel evaluate}: loss and accuracy (or MAE) of a saved model on data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluates a saved model on data: loss and accuracy (or mae).")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A TF.js model.json or its directory.")
+    @Option(names = "--model", required = true, description = "A saved model: .keras, Keras 2 .h5, or TF.js model.json (or its directory); detected from the content.")
     Path model;
 
     @Mixin

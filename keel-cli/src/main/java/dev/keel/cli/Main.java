@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "keel", mixinStandardHelpOptions = true, version = "keel 0.1.0",
         description = "Keel: fast, pure-Java deep learning centred on batch normalization.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, ExportCommand.class,
                 BenchCommand.class, dev.keel.cli.lab.LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

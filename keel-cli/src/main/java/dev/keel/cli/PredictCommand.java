@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code keel predict}: a saved model's outputs for an NPY input, written as NPY. */
 @Command(name = "predict", mixinStandardHelpOptions = true, description = "Runs a saved model on X.npy and writes its outputs to P.npy.")
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A TF.js model.json or its directory.")
+    @Option(names = "--model", required = true, description = "A saved model: .keras, Keras 2 .h5, or TF.js model.json (or its directory); detected from the content.")
     Path model;
 
     @Option(names = "--input", required = true, description = "Inputs (.npy, samples first).")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code keel summary}: Keras's summary table of a saved model. */
 @Command(name = "summary", mixinStandardHelpOptions = true, description = "Prints Keras's summary table of a saved model.")
 final class SummaryCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A TF.js model.json or its directory.")
+    @Option(names = "--model", required = true, description = "A saved model: .keras, Keras 2 .h5, or TF.js model.json (or its directory); detected from the content.")
     Path model;
 
 

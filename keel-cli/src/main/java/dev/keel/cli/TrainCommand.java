@@ -6,7 +6,6 @@ import dev.keel.callbacks.History;
 import dev.keel.io.Npy;
 import dev.keel.io.WeightsFile;
 import dev.keel.io.models.ModelFiles;
-import dev.keel.io.models.TfjsFormat;
 import dev.keel.layers.Layer;
 import dev.keel.layers.SoftmaxHead;
 import dev.keel.layers.core.InputLayer;
@@ -34,10 +33,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Layers, e.g. \"dense(128,relu), batchnorm(momentum=0.9,epsilon=1e-5), dense(10,softmax)\".")
     String layers;
 
-    @Option(names = "--model", description = "Start from a saved model (TF.js model.json or its directory) instead of --layers.")
+    @Option(names = "--model", description = "Continue from a saved model (.keras, Keras 2 .h5, or TF.js model.json/directory) instead of --layers. "
+            + "A compiled .keras keeps its optimizer and its state unless --optimizer is given.")
     Path modelFile;
 
-    @Option(names = "--save", description = "Save the trained model (TF.js layers format: DIR/model.json + weights), written atomically.")
+    @Option(names = "--save", description = "Save the trained model, written atomically: FILE.keras (Keras 3 format, with the optimizer state) "
+            + "or a directory / model.json (TF.js layers format).")
     Path save;
 
     @Mixin
@@ -58,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "A Keras name or call: adam, sgd(learning_rate=0.05, momentum=0.9, nesterov=true), rmsprop(rho=0.9), … (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", description = "A Keras name or call: adam, sgd(learning_rate=0.05, momentum=0.9, nesterov=true), rmsprop(rho=0.9), … "
+            + "(default: adam, or the saved model's own optimizer).")
     String optimizer;
 
     @Option(names = "--learning-rate", description = "Shortcut for the optimizer's learning_rate.")
@@ -113,7 +115,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         Loss lossFn = loss != null ? Losses.of(loss) : chooseLoss(model, y);
         boolean classification = lossFn.name().contains("crossentropy");
-        model.compile(Builders.optimizer(optimizer, learningRate), lossFn, classification ? new String[] {"accuracy"} : new String[] {"mae"});
+        dev.keel.optimizers.Optimizer opt;
+        if (optimizer == null && model.optimizer() != null) {   // continue with the saved optimizer and its moments
+            opt = model.optimizer();
+            if (learningRate != null) opt.setLearningRate(learningRate);
+        } else {
+            opt = Builders.optimizer(optimizer == null ? "adam" : optimizer, learningRate);
+        }
+        model.compile(opt, lossFn, classification ? new String[] {"accuracy"} : new String[] {"mae"});
         System.out.println(model.summary());
         System.out.println("loss: " + lossFn.name() + ", optimizer: " + model.optimizer().name()
                 + String.format(Locale.ROOT, " (learning_rate %.3g)", model.optimizer().currentLearningRate()));
@@ -128,8 +137,8 @@ final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", h.get("loss").size(), seconds);
         if (save != null) {
-            TfjsFormat.save(model, save);
-            System.out.println("model: " + save.toAbsolutePath().resolve("model.json"));
+            ModelFiles.save(model, save);
+            System.out.println("model: " + save.toAbsolutePath());
         }
         if (saveWeights != null) {
             WeightsFile.save(model, saveWeights);

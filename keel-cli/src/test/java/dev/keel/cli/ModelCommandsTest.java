@@ -62,6 +62,31 @@ class ModelCommandsTest {
     }
 
     @Test
+    void kerasFileContinuesTrainingAndExportsToEveryFormat() throws Exception {
+        Path[] d = data(300);
+        Path keras = dir.resolve("m.keras");
+        Object[] t = DemoCommandTest.run("train", "--x", d[0].toString(), "--y", d[1].toString(), "--layers",
+                "dense(8, relu), batchnorm, dense(2, softmax)", "--optimizer", "sgd(learning_rate=0.05, momentum=0.9)", "--epochs", "3",
+                "--progress", "none", "--save", keras.toString());
+        assertEquals(0, t[0], (String) t[2]);
+        Object[] more = DemoCommandTest.run("train", "--model", keras.toString(), "--x", d[0].toString(), "--y", d[1].toString(),
+                "--epochs", "1", "--progress", "none", "--save", keras.toString());
+        assertEquals(0, more[0], (String) more[2]);
+        assertTrue(((String) more[1]).contains("optimizer: sgd (learning_rate 0.0500)"), "keeps the saved optimizer: " + more[1]);
+        for (String[] f : new String[][] {{"onnx", "m.onnx"}, {"tfjs", "tfjs"}, {"keras", "copy.keras"}}) {
+            Path out = dir.resolve(f[1]);
+            Object[] e = DemoCommandTest.run("export", "--model", keras.toString(), "--format", f[0], "--output", out.toString());
+            assertEquals(0, e[0], (String) e[2]);
+            assertTrue(Files.exists(out), f[0]);
+        }
+        Object[] s = DemoCommandTest.run("summary", "--model", dir.resolve("tfjs").toString());
+        assertEquals(0, s[0], (String) s[2]);
+        Object[] bad = DemoCommandTest.run("export", "--model", keras.toString(), "--format", "pickle", "--output", "x");
+        assertEquals(1, bad[0]);
+        assertTrue(((String) bad[2]).contains("--format must be keras, tfjs or onnx"), (String) bad[2]);
+    }
+
+    @Test
     void missingOrForeignModelFilesAreOneLineErrors() throws Exception {
         Object[] r = DemoCommandTest.run("summary", "--model", dir.resolve("none").toString());
         assertEquals(1, r[0]);
