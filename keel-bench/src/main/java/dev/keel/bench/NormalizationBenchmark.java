@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The memory-bound kernels of a training step, single-threaded, at the article's first BN layer shape
+ * The memory-bound kernels of a training step, on 1 or 2 kernel threads, at the article's first BN layer shape
  * (rows × 128 features): BN forward (training) + backward, a STREAM triad over arrays of the same size for
  * the bandwidth they should approach, softmax + cross-entropy gradient, and the Adam update of the
  * article's 109,770 parameters. bin/bench converts times to GB/s where it applies.
@@ -35,6 +35,10 @@ public class NormalizationBenchmark {
     @Param({"1024", "32768"})
     public int rows;
 
+    /** Kernel threads; the triad is split the same way, so BN is compared with the bandwidth of as many cores. */
+    @Param({"1", "2"})
+    public int threads;
+
     static final int F = 128;
     private float[] x, y, dy, dx, mean, var, invStd, scale, shift, gamma, dgamma, dbeta;
     private float[] a, b, c;
@@ -43,6 +47,7 @@ public class NormalizationBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
+        dev.keel.kernels.Parallel.setThreads(threads);
         SplittableRandom r = new SplittableRandom(1);
         int n = rows * F;
         x = new float[n]; y = new float[n]; dy = new float[n]; dx = new float[n];
@@ -73,7 +78,10 @@ public class NormalizationBenchmark {
     /** STREAM triad a = b + s·c: 3·4·n bytes. */
     @Benchmark
     public float[] triad() {
-        for (int i = 0; i < a.length; i++) a[i] = b[i] + 1.5f * c[i];
+        int n = a.length, t = threads;
+        dev.keel.kernels.Parallel.forEach(t, k -> {
+            for (int i = (int) ((long) n * k / t), end = (int) ((long) n * (k + 1) / t); i < end; i++) a[i] = b[i] + 1.5f * c[i];
+        });
         return a;
     }
 

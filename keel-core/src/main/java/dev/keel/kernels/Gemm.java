@@ -35,6 +35,8 @@ public final class Gemm {
      * isolation: the weights an optimizer just rewrote sit in the calling core's cache, and moving half of
      * them to another core costs more than it saves until a GEMM reaches tens of millions of multiply-adds.
      */
+    /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
+    private static final int GRAIN = Integer.getInteger("keel.gemmGrain", 4);
     private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 25);
 
     private static final ThreadLocal<float[][]> BUFFERS =
@@ -84,7 +86,9 @@ public final class Gemm {
         int threads = (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
         int colChunks, rowChunks;
         if (m > n && panels >= threads) {
-            rowChunks = threads;
+            // Several row blocks per thread: B is shared and each block packs only its own rows of A, so extra
+            // blocks cost nothing, and whichever thread finishes first takes the next one instead of waiting.
+            rowChunks = threads == 1 ? 1 : Math.min(panels, threads * GRAIN);
             colChunks = 1;
         } else {
             colChunks = Math.min(strips, threads);

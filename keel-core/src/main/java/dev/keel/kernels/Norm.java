@@ -29,9 +29,13 @@ public final class Norm {
      * processed in blocks of four vectors whose accumulators stay in registers across all rows.
      */
     public static void moments(float[] x, int rows, int features, float[] mean, float[] var) {
+        byFeatures(rows, features, (f0, f1) -> moments(x, rows, features, f0, f1, mean, var));
+    }
+
+    private static void moments(float[] x, int rows, int features, int f0, int f1, float[] mean, float[] var) {
         float inv = 1f / rows;
-        int f = 0;
-        for (; f + 4 * L <= features; f += 4 * L) {
+        int f = f0;
+        for (; f + 4 * L <= f1; f += 4 * L) {
             FloatVector k0 = FloatVector.fromArray(S, x, f), k1 = FloatVector.fromArray(S, x, f + L);
             FloatVector k2 = FloatVector.fromArray(S, x, f + 2 * L), k3 = FloatVector.fromArray(S, x, f + 3 * L);
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
@@ -55,7 +59,7 @@ public final class Norm {
             correctedVariance(q2, d2, inv).intoArray(var, f + 2 * L);
             correctedVariance(q3, d3, inv).intoArray(var, f + 3 * L);
         }
-        for (; f < features; f++) {   // the remaining features (fewer than four vectors), one at a time
+        for (; f < f1; f++) {   // the remaining features (fewer than four vectors), one at a time
             float k = x[f], sum = 0f;
             for (int b = 1; b < rows; b++) sum += x[b * features + f] - k;
             float m = sum * inv + k, d = 0f, q = 0f;
@@ -64,6 +68,32 @@ public final class Norm {
             float c = d * inv;
             var[f] = Math.max(0f, q * inv - c * c);
         }
+    }
+
+    /** Below this many elements a BN kernel runs on the calling thread (a parallel call costs a few µs). */
+    private static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
+
+    /** A column range [f0, f1) of the features. */
+    @FunctionalInterface
+    private interface FeatureRange {
+        void run(int f0, int f1);
+    }
+
+    /**
+     * Runs a per-feature kernel over column blocks of 4 vectors on the kernel threads when the batch is large.
+     * Each feature is computed by the same code whatever the split, so results are bit-identical to serial.
+     */
+    private static void byFeatures(int rows, int features, FeatureRange body) {
+        int blocks = features / (4 * L);
+        int chunks = (long) rows * features < PARALLEL_MIN_ELEMENTS ? 1 : Math.min(blocks, Parallel.threads());
+        if (chunks <= 1) {
+            body.run(0, features);
+            return;
+        }
+        Parallel.forEach(chunks, c -> {
+            int f0 = blocks * c / chunks * 4 * L, f1 = c == chunks - 1 ? features : blocks * (c + 1) / chunks * 4 * L;
+            body.run(f0, f1);
+        });
     }
 
     private static FloatVector correctedVariance(FloatVector sq, FloatVector sum, float inv) {
@@ -82,8 +112,12 @@ public final class Norm {
      * statistics). Centring first keeps full precision when |μ| ≫ σ; {@code x·s + (β − μ·s)} would not.
      */
     public static void centeredAffine(float[] x, float[] y, int rows, int features, float[] center, float[] scale, float[] shift) {
-        int f = 0;
-        for (; f + 2 * L <= features; f += 2 * L) {
+        byFeatures(rows, features, (f0, f1) -> centeredAffine(x, y, rows, features, f0, f1, center, scale, shift));
+    }
+
+    private static void centeredAffine(float[] x, float[] y, int rows, int features, int f0, int f1, float[] center, float[] scale, float[] shift) {
+        int f = f0;
+        for (; f + 2 * L <= f1; f += 2 * L) {
             FloatVector c0 = FloatVector.fromArray(S, center, f), c1 = FloatVector.fromArray(S, center, f + L);
             FloatVector a0 = FloatVector.fromArray(S, scale, f), a1 = FloatVector.fromArray(S, scale, f + L);
             FloatVector t0 = FloatVector.fromArray(S, shift, f), t1 = FloatVector.fromArray(S, shift, f + L);
@@ -92,7 +126,7 @@ public final class Norm {
                 FloatVector.fromArray(S, x, o + L).sub(c1).fma(a1, t1).intoArray(y, o + L);
             }
         }
-        for (; f < features; f++) {
+        for (; f < f1; f++) {
             float c = center[f], a = scale[f], t = shift[f];
             for (int b = 0, o = f; b < rows; b++, o += features) y[o] = (x[o] - c) * a + t;
         }
@@ -107,9 +141,14 @@ public final class Norm {
     public static void batchNormBackward(float[] x, float[] dy, float[] dx, int rows, int features,
                                          float[] mean, float[] invStd, float[] gamma,
                                          float[] dgamma, float[] dbeta) {
+        byFeatures(rows, features, (f0, f1) -> batchNormBackward(x, dy, dx, rows, features, f0, f1, mean, invStd, gamma, dgamma, dbeta));
+    }
+
+    private static void batchNormBackward(float[] x, float[] dy, float[] dx, int rows, int features, int f0, int f1,
+                                          float[] mean, float[] invStd, float[] gamma, float[] dgamma, float[] dbeta) {
         float invRows = 1f / rows;
-        int f = 0;
-        for (; f + 2 * L <= features; f += 2 * L) {
+        int f = f0;
+        for (; f + 2 * L <= f1; f += 2 * L) {
             FloatVector m0 = FloatVector.fromArray(S, mean, f), m1 = FloatVector.fromArray(S, mean, f + L);
             FloatVector i0 = FloatVector.fromArray(S, invStd, f), i1 = FloatVector.fromArray(S, invStd, f + L);
             FloatVector sb0 = FloatVector.zero(S), sb1 = sb0, sg0 = sb0, sg1 = sb0;
@@ -134,7 +173,7 @@ public final class Norm {
                 FloatVector.fromArray(S, x, o + L).sub(m1).fma(u1, r1).intoArray(dx, o + L);
             }
         }
-        for (; f < features; f++) {
+        for (; f < f1; f++) {
             float m = mean[f], is = invStd[f], sb = 0f, sg = 0f;
             for (int b = 0, o = f; b < rows; b++, o += features) {
                 float g = dy[o];
