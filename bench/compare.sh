@@ -46,6 +46,7 @@ for key in sorted(k, key=lambda t: (t[1], t[0])):
     if key in p:
         print(f"| {key[0]} | {key[1]} | {k[key]:,.0f} | {p[key]:,.0f} | {k[key] / p[key]:.2f}x | {k[key] * flops_per_sample / 1e9:.0f} |")
 PY
+./keel bench plot --tables "Keel=$out/keel-train.md,PyTorch=$out/pytorch-train.md" --output "$out/throughput-vs-batch.png"
 echo "== Inference: Keel ($threads threads)"
 ./keel bench infer --threads "$threads" | tee "$out/keel-infer.md"
 echo "== Inference: PyTorch ($threads threads)"

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures training (train) or inference (infer) throughput of the article's model on Fashion-MNIST.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "What to measure: train or infer.", defaultValue = "train")
+    @Parameters(index = "0", description = "What to measure: train or infer; or plot (samples/s vs batch size from saved bench tables).",
+            defaultValue = "train")
     String what;
 
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
@@ -46,10 +47,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Fashion-MNIST directory.")
     Path data;
 
+    @Option(names = "--tables", split = ",", paramLabel = "NAME=FILE", description = "plot: bench train tables to draw, e.g. Keel=keel.md,PyTorch=pytorch.md.")
+    java.util.Map<String, Path> tables;
+
+    @Option(names = "--output", description = "plot: the PNG to write.")
+    Path output;
+
 
     @Override
-    public Integer call() {
-        if (!what.equals("train") && !what.equals("infer")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train, infer");
+    public Integer call() throws java.io.IOException {
+        if (what.equals("plot")) return plot();
+        if (!what.equals("train") && !what.equals("infer")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train, infer, plot");
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
         FashionMnist.Data d = FashionMnist.load(data);
         if (what.equals("infer")) return infer(d);
@@ -162,6 +170,30 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             Parallel.setThreads(saved);
         }
+        return 0;
+    }
+
+    /** Samples/s against batch size, one line per table and model variant (log-log), from saved bench train tables. */
+    private int plot() throws java.io.IOException {
+        if (tables == null || tables.isEmpty() || output == null) throw new IllegalArgumentException("plot needs --tables NAME=FILE,... and --output PNG");
+        List<Chart.Series> series = new java.util.ArrayList<>();
+        for (var t : tables.entrySet()) {
+            java.util.Map<String, java.util.TreeMap<Integer, Double>> byModel = new java.util.LinkedHashMap<>();
+            for (String line : java.nio.file.Files.readAllLines(t.getValue())) {
+                String[] c = line.strip().replaceAll("^\\||\\|$", "").split("\\|");
+                if (c.length < 4 || !c[1].strip().matches("\\d+")) continue;
+                byModel.computeIfAbsent(c[0].strip(), k -> new java.util.TreeMap<>())
+                        .put(Integer.parseInt(c[1].strip()), Double.parseDouble(c[3].strip().replace(",", "")));
+            }
+            if (byModel.isEmpty()) throw new IllegalArgumentException(t.getValue() + " holds no bench train table rows");
+            for (var m : byModel.entrySet()) {
+                double[] xs = m.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+                double[] ys = m.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
+                series.add(new Chart.Series(t.getKey() + ", " + m.getKey(), xs, ys, !m.getKey().equals("with BN")));
+            }
+        }
+        Chart.write(output, "Training throughput, article's model on Fashion-MNIST", "batch size", "samples/s", true, true, series);
+        System.out.println("plot: " + output.toAbsolutePath());
         return 0;
     }
 }
