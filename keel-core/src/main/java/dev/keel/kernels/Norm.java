@@ -296,7 +296,19 @@ public final class Norm {
 
     /** True if any of {@code v[0:n]} is NaN or infinite. */
     public static boolean hasNonFinite(float[] v, int n) {
-        int upper = S.loopBound(n), i = 0;
+        if (n < SCAN_CHUNK * 2 || Parallel.threads() == 1) return hasNonFinite(v, 0, n);
+        int chunks = (n + SCAN_CHUNK - 1) / SCAN_CHUNK;   // whole-dataset checks (fit, predict) use every core
+        java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.forEach(chunks, c -> {
+            if (!found.get() && hasNonFinite(v, c * SCAN_CHUNK, Math.min(n, (c + 1) * SCAN_CHUNK))) found.set(true);
+        });
+        return found.get();
+    }
+
+    private static final int SCAN_CHUNK = 1 << 18;
+
+    private static boolean hasNonFinite(float[] v, int from, int n) {
+        int upper = from + S.loopBound(n - from), i = from;
         for (; i < upper; i += L) {
             // x − x is 0 for finite x and NaN for NaN and ±∞.
             FloatVector a = FloatVector.fromArray(S, v, i);
