@@ -115,13 +115,12 @@ public abstract class Optimizer {
     /**
      * Keras 3's {@code get_config()}: the keys every optimizer shares (Keras's defaults for the options Keel
      * does not have: no EMA, no loss scaling, no gradient accumulation) followed by the optimizer's own.
-     * Not available with a learning-rate schedule.
+     * With a schedule, {@code learning_rate} holds the {@link LearningRateSchedule} itself.
      */
     public final Map<String, Object> config() {
-        if (schedule != null) throw new IllegalStateException("an optimizer with a learning-rate schedule has no constant learning_rate to save");
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
-        c.put("learning_rate", learningRate);
+        c.put("learning_rate", schedule != null ? schedule : learningRate);   // a schedule is serialized by the file format
         c.put("weight_decay", weightDecay > 0 ? weightDecay : null);
         c.put("clipnorm", clipnorm > 0 ? clipnorm : null);
         c.put("global_clipnorm", globalClipnorm > 0 ? globalClipnorm : null);

@@ -134,6 +134,39 @@ class KerasFilesTest {
     }
 
     @Test
+    void scheduledOptimizerRoundTripsAndContinuesExactly() throws Exception {
+        Tensor[] d = data();
+        Sequential a = new Sequential(Dense.builder(6).activation(Activation.RELU).inputDim(5).build(), new BatchNormalization(),
+                new Dense(3, Activation.SOFTMAX)).seed(5);
+        var schedule = new dev.keel.optimizers.schedules.ExponentialDecay(0.05, 3, 0.9, false);
+        a.compile(new dev.keel.optimizers.SGD(new Optimizer.Common(0.05).schedule(schedule), 0.9, true), "categorical_crossentropy", "accuracy");
+        var cfg = dev.keel.trainers.FitConfig.builder().epochs(1).batchSize(8).shuffle(false).verbose(0).build();
+        a.fit(d[0], d[1], cfg);
+        Path file = tmp.resolve("s.keras");
+        KerasFormat.save(a, file);
+        String config = new String(entriesOf(file).get("config.json"), StandardCharsets.UTF_8);
+        assertTrue(config.contains("\"class_name\":\"ExponentialDecay\""), config);
+        Sequential b = ModelFiles.load(file);
+        assertTrue(b.optimizer().hasSchedule());
+        assertEquals(a.optimizer().currentLearningRate(), b.optimizer().currentLearningRate(), 1e-12);
+        a.fit(d[0], d[1], cfg);
+        b.fit(d[0], d[1], cfg);
+        float[][] wa = a.getWeights(), wb = b.getWeights();
+        for (int i = 0; i < wa.length; i++) assertArrayEquals(wa[i], wb[i], "weight " + i + " after continuing");
+    }
+
+    private static Map<String, byte[]> entriesOf(Path file) throws Exception {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(file.toFile())) {
+            for (var en = z.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                out.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    @Test
     void uncompiledModelSavesWithoutOptimizer() throws Exception {
         Sequential m = new Sequential(Dense.builder(4).inputDim(3).build(), new BatchNormalization());
         m.build(3);

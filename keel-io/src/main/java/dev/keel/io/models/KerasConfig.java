@@ -10,6 +10,10 @@ import dev.keel.optimizers.AdamW;
 import dev.keel.optimizers.Optimizer;
 import dev.keel.optimizers.RMSprop;
 import dev.keel.optimizers.SGD;
+import dev.keel.optimizers.schedules.CosineDecay;
+import dev.keel.optimizers.schedules.ExponentialDecay;
+import dev.keel.optimizers.schedules.LearningRateSchedule;
+import dev.keel.optimizers.schedules.PiecewiseConstantDecay;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +69,6 @@ final class KerasConfig {
     private static Map<String, Object> compileConfig(Sequential model) {
         Optimizer opt = model.optimizer();
         if (opt == null) return null;
-        if (opt.hasSchedule()) {
-            System.err.println("keel: warning: the optimizer uses a learning-rate schedule, which Keel cannot save yet; "
-                    + "the model is saved uncompiled (weights only)");
-            return null;
-        }
         String cls = switch (opt.name()) {
             case "adam" -> "Adam";
             case "adamw" -> "AdamW";
@@ -79,7 +78,9 @@ final class KerasConfig {
             default -> throw new IllegalStateException("no Keras class for optimizer " + opt.name());
         };
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("optimizer", object("keras.optimizers", cls, opt.config(), null));
+        Map<String, Object> oc = new LinkedHashMap<>(opt.config());
+        if (oc.get("learning_rate") instanceof LearningRateSchedule schedule) oc.put("learning_rate", schedule(schedule));
+        c.put("optimizer", object("keras.optimizers", cls, oc, null));
         c.put("loss", model.loss().name());
         c.put("loss_weights", null);
         c.put("metrics", model.metricNames().isEmpty() ? null : model.metricNames());
@@ -88,6 +89,72 @@ final class KerasConfig {
         c.put("steps_per_execution", 1);
         c.put("jit_compile", false);
         return c;
+    }
+
+    /** Keras 3's serialized learning-rate schedules (keras.optimizers.schedules). */
+    private static Map<String, Object> schedule(LearningRateSchedule s) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        String cls;
+        switch (s) {
+            case ExponentialDecay e -> {
+                cls = "ExponentialDecay";
+                c.put("initial_learning_rate", e.initialLearningRate());
+                c.put("decay_steps", e.decaySteps());
+                c.put("decay_rate", e.decayRate());
+                c.put("staircase", e.staircase());
+                c.put("name", "ExponentialDecay");
+            }
+            case CosineDecay e -> {
+                cls = "CosineDecay";
+                c.put("initial_learning_rate", e.initialLearningRate());
+                c.put("decay_steps", e.decaySteps());
+                c.put("alpha", e.alpha());
+                c.put("name", "CosineDecay");
+                c.put("warmup_target", null);
+                c.put("warmup_steps", 0);
+            }
+            case PiecewiseConstantDecay e -> {
+                cls = "PiecewiseConstantDecay";
+                c.put("boundaries", e.boundaries());
+                c.put("values", e.values());
+                c.put("name", "PiecewiseConstant");
+            }
+            default -> throw new IllegalArgumentException("the learning-rate schedule " + s.getClass().getSimpleName()
+                    + " has no Keras form; use ExponentialDecay, CosineDecay or PiecewiseConstantDecay to save the model compiled");
+        }
+        return object("keras.optimizers.schedules", cls, c, null);
+    }
+
+    private static LearningRateSchedule schedule(Map<?, ?> m, String where) {
+        if (!(m.get("class_name") instanceof String cls) || !(m.get("config") instanceof Map<?, ?> c)) {
+            throw new DataFormatException(where + ": malformed learning-rate schedule " + m);
+        }
+        try {
+            return switch (cls) {
+                case "ExponentialDecay" -> new ExponentialDecay(num(c, "initial_learning_rate", Double.NaN, where), (long) num(c, "decay_steps", Double.NaN, where),
+                        num(c, "decay_rate", Double.NaN, where), bool(c, "staircase", where));
+                case "CosineDecay" -> {
+                    if (c.get("warmup_target") != null || num(c, "warmup_steps", 0, where) != 0) {
+                        throw new DataFormatException(where + ": CosineDecay with warmup is not supported");
+                    }
+                    yield new CosineDecay(num(c, "initial_learning_rate", Double.NaN, where), (long) num(c, "decay_steps", Double.NaN, where),
+                            num(c, "alpha", 0, where));
+                }
+                case "PiecewiseConstantDecay" -> {
+                    if (!(c.get("boundaries") instanceof List<?> b) || !(c.get("values") instanceof List<?> v)) {
+                        throw new DataFormatException(where + ": PiecewiseConstantDecay needs boundaries and values lists");
+                    }
+                    long[] bs = new long[b.size()];
+                    double[] vs = new double[v.size()];
+                    for (int i = 0; i < bs.length; i++) bs[i] = b.get(i) instanceof Number n ? n.longValue() : -1;
+                    for (int i = 0; i < vs.length; i++) vs[i] = v.get(i) instanceof Number n ? n.doubleValue() : Double.NaN;
+                    yield new PiecewiseConstantDecay(bs, vs);
+                }
+                default -> throw new DataFormatException(where + ": unsupported learning-rate schedule '" + cls + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(where + ": " + e.getMessage(), e);
+        }
     }
 
     /** Nested serialized objects (initializers, regularizers, constraints) gain Keras 3's module and registered_name. */
@@ -175,11 +242,16 @@ final class KerasConfig {
         if (Boolean.TRUE.equals(c.get("use_ema")) || c.get("loss_scale_factor") != null || c.get("gradient_accumulation_steps") != null) {
             throw new DataFormatException(at + ": use_ema, loss_scale_factor and gradient_accumulation_steps are not supported");
         }
-        if (!(c.get("learning_rate") instanceof Number)) {
-            throw new DataFormatException(at + ": learning_rate must be a number (learning-rate schedules in .keras files are not supported yet)");
-        }
+        Object lr = c.get("learning_rate");
+        if (!(lr instanceof Number) && !(lr instanceof Map<?, ?>)) throw new DataFormatException(at + ": learning_rate must be a number or a schedule");
         try {
-            Optimizer.Common common = new Optimizer.Common(num(c, "learning_rate", 0, at));
+            Optimizer.Common common;
+            if (lr instanceof Map<?, ?> sm) {
+                LearningRateSchedule s = schedule(sm, at);
+                common = new Optimizer.Common(s.at(0)).schedule(s);
+            } else {
+                common = new Optimizer.Common(num(c, "learning_rate", 0, at));
+            }
             if (c.get("clipnorm") != null) common.clipnorm(num(c, "clipnorm", 0, at));
             if (c.get("global_clipnorm") != null) common.globalClipnorm(num(c, "global_clipnorm", 0, at));
             if (c.get("clipvalue") != null) common.clipvalue(num(c, "clipvalue", 0, at));
@@ -199,6 +271,7 @@ final class KerasConfig {
 
     private static double num(Map<?, ?> c, String key, double fallback, String where) {
         Object v = c.get(key);
+        if (v == null && Double.isNaN(fallback)) throw new DataFormatException(where + ": missing '" + key + "'");
         if (v == null) return fallback;
         if (!(v instanceof Number n)) throw new DataFormatException(where + ": '" + key + "' must be a number, got " + v);
         return n.doubleValue();

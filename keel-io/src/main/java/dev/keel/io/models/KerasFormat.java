@@ -93,14 +93,16 @@ public final class KerasFormat {
             for (int k = 0; k < ws.size(); k++) vars.float32(Integer.toString(k), longShape(ws.get(k).shape()), ws.get(k).value());
         }
         Optimizer opt = model.optimizer();
-        if (opt != null && !opt.hasSchedule()) {
+        if (opt != null) {
+            // Keras: iteration, then learning_rate unless it is a schedule, then the slots
             Hdf5Writer.Group vars = root.group("optimizer").group("vars");
             vars.int64Scalar("0", opt.iterations());
-            vars.float32("1", new long[0], new float[] {(float) opt.currentLearningRate()});
+            int first = 1;
+            if (!opt.hasSchedule()) vars.float32(Integer.toString(first++), new long[0], new float[] {(float) opt.currentLearningRate()});
             List<Optimizer.SlotVariable> slots = opt.slotVariables(model.trainableParameters());
             for (int k = 0; k < slots.size(); k++) {
                 Optimizer.SlotVariable s = slots.get(k);
-                vars.float32(Integer.toString(k + 2), longShape(s.variable().shape()), s.value());
+                vars.float32(Integer.toString(k + first), longShape(s.variable().shape()), s.value());
             }
         }
         return root;
@@ -231,22 +233,25 @@ public final class KerasFormat {
         if (names.isEmpty()) return;
         List<Parameter> params = model.trainableParameters();
         List<Optimizer.SlotVariable> slots = opt.slotVariables(params);
-        int expected = 2 + slots.size();
-        if (names.size() == 1 || (names.size() > 2 && names.size() != expected)) {
+        int first = opt.hasSchedule() ? 1 : 2;   // Keras has no learning_rate variable under a schedule
+        int expected = first + slots.size();
+        if (names.size() != expected && names.size() != first) {
             throw new DataFormatException(h5.where() + ": optimizer/vars holds " + names.size() + " variables but " + opt.name() + " on this model has "
-                    + expected + " (iteration, learning_rate and " + slots.size() + " slots)");
+                    + expected + " (iteration" + (first == 2 ? ", learning_rate" : "") + " and " + slots.size() + " slots)");
         }
         long iterations = h5.integerScalar("optimizer/vars/0");
         if (iterations < 0) throw new DataFormatException(h5.where() + ": negative optimizer iteration count " + iterations);
-        float[] lr = h5.float32("optimizer/vars/1");
-        if (lr.length != 1 || !(lr[0] > 0) || !Float.isFinite(lr[0])) {
-            throw new DataFormatException(h5.where() + ": optimizer learning_rate must be one positive finite number");
-        }
         opt.setIterations(iterations);
-        if (!opt.hasSchedule()) opt.setLearningRate(lr[0]);
-        if (names.size() == 2) return;
+        if (first == 2) {
+            float[] lr = h5.float32("optimizer/vars/1");
+            if (lr.length != 1 || !(lr[0] > 0) || !Float.isFinite(lr[0])) {
+                throw new DataFormatException(h5.where() + ": optimizer learning_rate must be one positive finite number");
+            }
+            opt.setLearningRate(lr[0]);
+        }
+        if (names.size() == first) return;   // built optimizer without slots yet
         for (int k = 0; k < slots.size(); k++) {
-            String path = "optimizer/vars/" + (k + 2);
+            String path = "optimizer/vars/" + (k + first);
             float[] target = slots.get(k).value();
             if (!java.util.Arrays.equals(h5.shape(path), slots.get(k).variable().shape())) {
                 throw new DataFormatException(h5.where() + ": optimizer slot " + path + " has shape " + java.util.Arrays.toString(h5.shape(path))
