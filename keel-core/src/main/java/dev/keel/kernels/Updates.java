@@ -13,20 +13,7 @@ public final class Updates {
 
     /** Keras's Adam step: {@code m += (g−m)·b1; v += (g²−v)·b2; w −= alpha·m/(√v + eps)}, b1 = 1−β₁, b2 = 1−β₂. */
     public static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps) {
-        int n = w.length;
-        if (n < PARALLEL_MIN || Parallel.threads() == 1) {
-            adam(w, g, m, v, alpha, b1, b2, eps, 0, n);
-            return;
-        }
-        int chunks = n / CHUNK + 1;   // fixed by n; every element gets the same arithmetic whatever the split
-        Parallel.forEach(chunks, c -> adam(w, g, m, v, alpha, b1, b2, eps, c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
-    }
-
-    /** Below this many parameters the update runs on the calling thread; above, in chunks of CHUNK (a multiple of any vector length). */
-    private static final int PARALLEL_MIN = 1 << 16, CHUNK = 1 << 14;
-
-    private static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps, int from, int to) {
-        int upper = from + S.loopBound(to - from), i = from, n = to;
+        int n = w.length, upper = S.loopBound(n), i = 0;
         for (; i < upper; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector mv = FloatVector.fromArray(S, m, i);
