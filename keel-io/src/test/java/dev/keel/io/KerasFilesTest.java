@@ -155,7 +155,7 @@ class KerasFilesTest {
         for (int i = 0; i < wa.length; i++) assertArrayEquals(wa[i], wb[i], "weight " + i + " after continuing");
     }
 
-    private static Map<String, byte[]> entriesOf(Path file) throws Exception {
+    static Map<String, byte[]> entriesOf(Path file) throws Exception {
         Map<String, byte[]> out = new java.util.LinkedHashMap<>();
         try (ZipFile z = new ZipFile(file.toFile())) {
             for (var en = z.entries(); en.hasMoreElements(); ) {
@@ -228,14 +228,7 @@ class KerasFilesTest {
     }
 
     private static Map<String, byte[]> entries(String fixture) throws Exception {
-        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(keras(fixture).toFile())) {
-            for (var en = z.entries(); en.hasMoreElements(); ) {
-                ZipEntry e = en.nextElement();
-                out.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
-        return out;
+        return entriesOf(keras(fixture));
     }
 
     private static String message(Path p) {

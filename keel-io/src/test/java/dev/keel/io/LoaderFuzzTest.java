@@ -132,13 +132,7 @@ class LoaderFuzzTest {
     void kerasAndLegacyH5LoadersOnlyEverThrowDataFormatException() throws Exception {
         Path keras = KerasFilesTest.keras("bn_custom.keras");
         fuzz("keras zip", Files.readAllBytes(keras), "m.keras", ModelFiles::load);
-        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(keras.toFile())) {
-            for (var en = z.entries(); en.hasMoreElements(); ) {
-                var e = en.nextElement();
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = KerasFilesTest.entriesOf(keras);
         for (String inner : new String[] {"config.json", "model.weights.h5"}) {
             byte[] valid = entries.get(inner);
             SplittableRandom r = new SplittableRandom(inner.hashCode());

@@ -91,13 +91,6 @@ public final class Hdf5File implements AutoCloseable {
         });
     }
 
-    /** A string attribute of the object at {@code path} (a fixed- or variable-length string). */
-    public String stringAttribute(String path, String name) {
-        Object v = attribute(path, name);
-        if (v instanceof String s) return s;
-        throw new DataFormatException(where + ": attribute '" + name + "' of '" + path + "' is not a string");
-    }
-
     /** A string-array attribute (Keras 2's layer_names and weight_names); null if absent. */
     public List<String> stringListAttribute(String path, String name) {
         Object v = attribute(path, name);

@@ -131,14 +131,14 @@ final class KerasConfig {
         }
         try {
             return switch (cls) {
-                case "ExponentialDecay" -> new ExponentialDecay(num(c, "initial_learning_rate", Double.NaN, where), (long) num(c, "decay_steps", Double.NaN, where),
-                        num(c, "decay_rate", Double.NaN, where), bool(c, "staircase", where));
+                case "ExponentialDecay" -> new ExponentialDecay(LayerConfigCodec.number(c, "initial_learning_rate", Double.NaN, where), (long) LayerConfigCodec.number(c, "decay_steps", Double.NaN, where),
+                        LayerConfigCodec.number(c, "decay_rate", Double.NaN, where), LayerConfigCodec.bool(c, "staircase", false, where));
                 case "CosineDecay" -> {
-                    if (c.get("warmup_target") != null || num(c, "warmup_steps", 0, where) != 0) {
+                    if (c.get("warmup_target") != null || LayerConfigCodec.number(c, "warmup_steps", 0, where) != 0) {
                         throw new DataFormatException(where + ": CosineDecay with warmup is not supported");
                     }
-                    yield new CosineDecay(num(c, "initial_learning_rate", Double.NaN, where), (long) num(c, "decay_steps", Double.NaN, where),
-                            num(c, "alpha", 0, where));
+                    yield new CosineDecay(LayerConfigCodec.number(c, "initial_learning_rate", Double.NaN, where), (long) LayerConfigCodec.number(c, "decay_steps", Double.NaN, where),
+                            LayerConfigCodec.number(c, "alpha", 0, where));
                 }
                 case "PiecewiseConstantDecay" -> {
                     if (!(c.get("boundaries") instanceof List<?> b) || !(c.get("values") instanceof List<?> v)) {
@@ -250,37 +250,22 @@ final class KerasConfig {
                 LearningRateSchedule s = schedule(sm, at);
                 common = new Optimizer.Common(s.at(0)).schedule(s);
             } else {
-                common = new Optimizer.Common(num(c, "learning_rate", 0, at));
+                common = new Optimizer.Common(LayerConfigCodec.number(c, "learning_rate", 0, at));
             }
-            if (c.get("clipnorm") != null) common.clipnorm(num(c, "clipnorm", 0, at));
-            if (c.get("global_clipnorm") != null) common.globalClipnorm(num(c, "global_clipnorm", 0, at));
-            if (c.get("clipvalue") != null) common.clipvalue(num(c, "clipvalue", 0, at));
-            double wd = num(c, "weight_decay", cls.equals("AdamW") ? 0.004 : 0, at);
+            if (c.get("clipnorm") != null) common.clipnorm(LayerConfigCodec.number(c, "clipnorm", 0, at));
+            if (c.get("global_clipnorm") != null) common.globalClipnorm(LayerConfigCodec.number(c, "global_clipnorm", 0, at));
+            if (c.get("clipvalue") != null) common.clipvalue(LayerConfigCodec.number(c, "clipvalue", 0, at));
+            double wd = LayerConfigCodec.number(c, "weight_decay", cls.equals("AdamW") ? 0.004 : 0, at);
             common.weightDecay(wd);
             return switch (cls) {
-                case "Adam" -> new Adam(common, num(c, "beta_1", 0.9, at), num(c, "beta_2", 0.999, at), num(c, "epsilon", 1e-7, at), bool(c, "amsgrad", at));
-                case "AdamW" -> new AdamW(common, num(c, "beta_1", 0.9, at), num(c, "beta_2", 0.999, at), num(c, "epsilon", 1e-7, at), bool(c, "amsgrad", at));
-                case "SGD" -> new SGD(common, num(c, "momentum", 0, at), bool(c, "nesterov", at));
-                case "RMSprop" -> new RMSprop(common, num(c, "rho", 0.9, at), num(c, "momentum", 0, at), num(c, "epsilon", 1e-7, at), bool(c, "centered", at));
-                default -> new Adagrad(common, num(c, "initial_accumulator_value", 0.1, at), num(c, "epsilon", 1e-7, at));
+                case "Adam" -> new Adam(common, LayerConfigCodec.number(c, "beta_1", 0.9, at), LayerConfigCodec.number(c, "beta_2", 0.999, at), LayerConfigCodec.number(c, "epsilon", 1e-7, at), LayerConfigCodec.bool(c, "amsgrad", false, at));
+                case "AdamW" -> new AdamW(common, LayerConfigCodec.number(c, "beta_1", 0.9, at), LayerConfigCodec.number(c, "beta_2", 0.999, at), LayerConfigCodec.number(c, "epsilon", 1e-7, at), LayerConfigCodec.bool(c, "amsgrad", false, at));
+                case "SGD" -> new SGD(common, LayerConfigCodec.number(c, "momentum", 0, at), LayerConfigCodec.bool(c, "nesterov", false, at));
+                case "RMSprop" -> new RMSprop(common, LayerConfigCodec.number(c, "rho", 0.9, at), LayerConfigCodec.number(c, "momentum", 0, at), LayerConfigCodec.number(c, "epsilon", 1e-7, at), LayerConfigCodec.bool(c, "centered", false, at));
+                default -> new Adagrad(common, LayerConfigCodec.number(c, "initial_accumulator_value", 0.1, at), LayerConfigCodec.number(c, "epsilon", 1e-7, at));
             };
         } catch (IllegalArgumentException e) {
             throw new DataFormatException(at + ": " + e.getMessage(), e);
         }
-    }
-
-    private static double num(Map<?, ?> c, String key, double fallback, String where) {
-        Object v = c.get(key);
-        if (v == null && Double.isNaN(fallback)) throw new DataFormatException(where + ": missing '" + key + "'");
-        if (v == null) return fallback;
-        if (!(v instanceof Number n)) throw new DataFormatException(where + ": '" + key + "' must be a number, got " + v);
-        return n.doubleValue();
-    }
-
-    private static boolean bool(Map<?, ?> c, String key, String where) {
-        Object v = c.get(key);
-        if (v == null) return false;
-        if (!(v instanceof Boolean b)) throw new DataFormatException(where + ": '" + key + "' must be true or false, got " + v);
-        return b;
     }
 }

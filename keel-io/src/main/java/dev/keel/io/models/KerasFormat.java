@@ -1,6 +1,5 @@
 package dev.keel.io.models;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.io.AtomicFiles;
@@ -14,7 +13,6 @@ import dev.keel.models.Sequential;
 import dev.keel.optimizers.Optimizer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,20 +36,14 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Loading is bounded: at most {@value #MAX_ENTRIES} zip entries, entry names with {@code ..}, a
  * backslash or a leading {@code /} are refused, and each entry is read only up to its limit whatever its
- * header claims ({@value #MAX_JSON_BYTES} bytes of JSON, {@value #MAX_WEIGHTS_BYTES} bytes of weights).
+ * header claims ({@value ModelJson#MAX_BYTES} bytes of JSON, {@value #MAX_WEIGHTS_BYTES} bytes of weights).
  */
 public final class KerasFormat {
     static final int MAX_ENTRIES = 1_000;
-    static final long MAX_JSON_BYTES = 64L << 20;
     static final long MAX_WEIGHTS_BYTES = (1L << 31) - 64;
     /** The Keras release whose format Keel writes (recorded in metadata.json). */
     static final String KERAS_VERSION = "3.6.0";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(TfjsFormat.MAX_DEPTH).maxStringLength(1 << 20).maxNumberLength(64).build());
-    }
+    private static final ObjectMapper JSON = ModelJson.bounded(1 << 20);
 
     private KerasFormat() {}
 
@@ -142,7 +134,7 @@ public final class KerasFormat {
                     throw new DataFormatException(where + ": refusing zip entry '" + name + "' (path traversal)");
                 }
                 switch (name) {
-                    case "config.json" -> configBytes = read(zip, e, MAX_JSON_BYTES, where);
+                    case "config.json" -> configBytes = read(zip, e, ModelJson.MAX_BYTES, where);
                     case "model.weights.h5" -> weightsBytes = read(zip, e, MAX_WEIGHTS_BYTES, where);
                     case "model.weights.npz" -> throw new DataFormatException(where + ": weights saved as model.weights.npz are not supported; "
                             + "save with Keras's default weights_format='h5'");
@@ -206,7 +198,8 @@ public final class KerasFormat {
         }
     }
 
-    private static void assign(Hdf5File h5, String path, Weight w, String label) {
+    /** Checks the dataset's shape against the weight, reads it (float32 only), warns on NaN/Inf and sets it. */
+    static void assign(Hdf5File h5, String path, Weight w, String label) {
         int[] shape = h5.shape(path);
         if (!java.util.Arrays.equals(shape, w.shape())) {
             throw new DataFormatException(h5.where() + ": weight " + label + " (" + path + ") has shape " + java.util.Arrays.toString(shape)
@@ -217,6 +210,7 @@ public final class KerasFormat {
         w.set(v);
     }
 
+    /** Loading keeps NaN or infinite weights (they may be intended) but says so, naming the weight. */
     static void warnIfNonFinite(float[] v, String where, String label) {
         for (float f : v) {
             if (!Float.isFinite(f)) {
@@ -260,9 +254,5 @@ public final class KerasFormat {
             float[] v = h5.float32(path);
             System.arraycopy(v, 0, target, 0, target.length);
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

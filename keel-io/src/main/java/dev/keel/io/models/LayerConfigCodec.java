@@ -177,7 +177,8 @@ final class LayerConfigCodec {
         };
     }
 
-    private static double number(Map<String, Object> c, String key, double fallback, String where) {
+    /** A number under {@code key}; {@code fallback} when absent, or an error naming the key when the fallback is NaN. */
+    static double number(Map<?, ?> c, String key, double fallback, String where) {
         Object v = c.get(key);
         if (v == null) {
             if (Double.isNaN(fallback)) throw new DataFormatException(where + ": missing '" + key + "'");
@@ -193,7 +194,8 @@ final class LayerConfigCodec {
         return (int) d;
     }
 
-    private static boolean bool(Map<String, Object> c, String key, boolean fallback, String where) {
+    /** A boolean under {@code key}, {@code fallback} when absent. */
+    static boolean bool(Map<?, ?> c, String key, boolean fallback, String where) {
         Object v = c.get(key);
         if (v == null) return fallback;
         if (!(v instanceof Boolean b)) throw new DataFormatException(where + ": '" + key + "' must be true or false, got " + v);

@@ -1,6 +1,5 @@
 package dev.keel.io.models;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.io.DataFormatException;
@@ -23,12 +22,7 @@ import java.util.Map;
  * before training.
  */
 public final class LegacyH5Format {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(TfjsFormat.MAX_DEPTH).maxStringLength(64 << 20).maxNumberLength(64).build());
-    }
+    private static final ObjectMapper JSON = ModelJson.bounded(64 << 20);
 
     private LegacyH5Format() {}
 
@@ -57,39 +51,35 @@ public final class LegacyH5Format {
         String root = h5.exists("model_weights") ? "model_weights" : "/";
         List<String> layerNames = h5.stringListAttribute(root, "layer_names");
         if (layerNames == null) throw new DataFormatException(where + ": " + root + " has no layer_names attribute");
-        List<String> withWeights = new ArrayList<>();
+        List<String> groups = new ArrayList<>();            // the file's layers that have weights, in order
+        List<List<String>> weightNames = new ArrayList<>();  // and their weight_names
         for (String name : layerNames) {
             String group = groupPath(root, name, where);
             List<String> names = h5.exists(group) ? h5.stringListAttribute(group, "weight_names") : null;
-            if (names != null && !names.isEmpty()) withWeights.add(name);
+            if (names != null && !names.isEmpty()) {
+                groups.add(group);
+                weightNames.add(names);
+            }
         }
         List<Layer> layers = new ArrayList<>();
         for (Layer l : model.layers()) if (!l.weights().isEmpty()) layers.add(l);
-        if (layers.size() != withWeights.size()) {
-            throw new DataFormatException(where + ": the file has weights for " + withWeights.size() + " layers but the model has " + layers.size()
+        if (layers.size() != groups.size()) {
+            throw new DataFormatException(where + ": the file has weights for " + groups.size() + " layers but the model has " + layers.size()
                     + " layers with weights");
         }
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            String group = groupPath(root, withWeights.get(i), where);
-            List<String> names = h5.stringListAttribute(group, "weight_names");
+            String group = groups.get(i);
+            List<String> names = weightNames.get(i);
             List<Weight> ws = layer.weights();
             if (names.size() != ws.size()) {
                 throw new DataFormatException(where + ": layer " + layer.name() + " has " + ws.size() + " weights but the file lists " + names.size()
-                        + " for " + withWeights.get(i) + ": " + names);
+                        + " for " + group + ": " + names);
             }
             for (int k = 0; k < ws.size(); k++) {
                 String path = group + "/" + names.get(k);
                 if (names.get(k).contains("..")) throw new DataFormatException(where + ": refusing weight name '" + names.get(k) + "'");
-                Weight w = ws.get(k);
-                int[] shape = h5.shape(path);
-                if (!java.util.Arrays.equals(shape, w.shape())) {
-                    throw new DataFormatException(where + ": weight " + path + " has shape " + java.util.Arrays.toString(shape) + " but layer "
-                            + layer.name() + " expects " + java.util.Arrays.toString(w.shape()) + " for " + w.name());
-                }
-                float[] v = h5.float32(path);
-                KerasFormat.warnIfNonFinite(v, where, path);
-                w.set(v);
+                KerasFormat.assign(h5, path, ws.get(k), layer.name() + "/" + ws.get(k).name());
             }
         }
     }

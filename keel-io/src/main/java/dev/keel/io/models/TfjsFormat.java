@@ -1,6 +1,5 @@
 package dev.keel.io.models;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,20 +24,13 @@ import java.util.Map;
  * The TensorFlow.js layers format: a {@code model.json} holding the Keras model topology and a weights
  * manifest, plus binary little-endian float32 shards in the same directory.
  *
- * <p>Loading treats the files as hostile: model.json is at most {@value #MAX_JSON_BYTES} bytes and
- * {@value #MAX_DEPTH} levels deep; shard paths must be plain file names in the model's directory; the
+ * <p>Loading treats the files as hostile: model.json is at most {@value ModelJson#MAX_BYTES} bytes and
+ * {@value ModelJson#MAX_DEPTH} levels deep; shard paths must be plain file names in the model's directory; the
  * declared weights must add up exactly to the shards' real sizes before anything is allocated; only float32
  * is accepted; every weight must match one layer weight of the same name and shape.
  */
 public final class TfjsFormat {
-    static final long MAX_JSON_BYTES = 64L << 20;
-    static final int MAX_DEPTH = 64;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_DEPTH).maxStringLength(1 << 20).maxNumberLength(64).build());
-    }
+    private static final ObjectMapper JSON = ModelJson.bounded(1 << 20).enable(SerializationFeature.INDENT_OUTPUT);
 
     private TfjsFormat() {}
 
@@ -49,7 +41,7 @@ public final class TfjsFormat {
         Map<String, Object> root;
         try {
             if (!Files.isRegularFile(json)) throw new DataFormatException("no model file at " + json);
-            if (Files.size(json) > MAX_JSON_BYTES) throw new DataFormatException(where + " is larger than " + MAX_JSON_BYTES + " bytes");
+            if (Files.size(json) > ModelJson.MAX_BYTES) throw new DataFormatException(where + " is larger than " + ModelJson.MAX_BYTES + " bytes");
             try (InputStream in = Files.newInputStream(json)) {
                 root = JSON.readValue(in, new TypeReference<>() {});
             }
@@ -137,12 +129,7 @@ public final class TfjsFormat {
                 throw new DataFormatException(where + ": weight '" + e.getKey() + "' has " + v.length + " values but the layer expects shape "
                         + java.util.Arrays.toString(w.shape()));
             }
-            for (float f : v) {
-                if (!Float.isFinite(f)) {
-                    System.err.println("keel: warning: " + where + ": weight '" + e.getKey() + "' contains " + f);
-                    break;
-                }
-            }
+            KerasFormat.warnIfNonFinite(v, where, e.getKey());
             w.set(v);
         }
     }

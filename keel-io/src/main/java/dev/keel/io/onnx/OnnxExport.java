@@ -102,19 +102,14 @@ public final class OnnxExport {
             case Normalization z -> {
                 float[] mean = z.weight("mean").value(), var = z.weight("variance").value();
                 int n = mean.length;
-                float[] a = new float[n], c = new float[n];
-                boolean invert = Boolean.TRUE.equals(z.config().get("invert"));
-                for (int f = 0; f < n; f++) {
-                    float sd = (float) Math.max(Math.sqrt(var[f]), 1e-7);
-                    a[f] = invert ? sd : 1f / sd;
-                    c[f] = invert ? mean[f] : -mean[f] / sd;
-                }
-                if (invert) affine(z.name(), a, c, new int[] {n});
-                else {   // (x − mean)/sd exactly as Keel computes it: Sub then Div
-                    float[] sd = new float[n];
-                    for (int f = 0; f < n; f++) sd[f] = (float) Math.max(Math.sqrt(var[f]), 1e-7);
-                    String sub = node("Sub", List.of(current, constant(z.name() + "/mean", new int[] {n}, mean)), fresh(z.name()), List.of());
-                    current = node("Div", List.of(sub, constant(z.name() + "/std", new int[] {n}, sd)), fresh(z.name()), List.of());
+                float[] sd = new float[n];
+                for (int f = 0; f < n; f++) sd[f] = (float) Math.max(Math.sqrt(var[f]), 1e-7);
+                String name = z.name();
+                if (Boolean.TRUE.equals(z.config().get("invert"))) {
+                    affine(name, sd, mean, new int[] {n});   // mean + x·sd
+                } else {   // (x − mean)/sd exactly as Keel computes it: Sub then Div
+                    String sub = node("Sub", List.of(current, constant(name + "/mean", new int[] {n}, mean)), fresh(name), List.of());
+                    current = node("Div", List.of(sub, constant(name + "/std", new int[] {n}, sd)), fresh(name), List.of());
                 }
             }
             default -> throw unsupported(l, l.className());
