@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
-    /** "m,k,n". */
-    @Param({"32,784,128", "1024,784,128", "1024,1024,1024"})
+    /** "m×k×n" written "MxKxN" (JMH splits -p values on commas). */
+    @Param({"32x784x128", "1024x784x128", "1024x1024x1024"})
     public String shape;
 
     /** NN = A·B, TN = Aᵀ·B, NT = A·Bᵀ. */
@@ -48,7 +48,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        String[] p = shape.split(",");
+        String[] p = shape.split("x");
         m = Integer.parseInt(p[0]);
         k = Integer.parseInt(p[1]);
         n = Integer.parseInt(p[2]);

@@ -48,9 +48,8 @@ public final class Elementwise {
      * tree, the interpreted fallback a chain), which would make results depend on JIT timing.
      */
     static float sumLanes(FloatVector v) {
-        float[] lanes = v.toArray();
         float s = 0f;
-        for (float x : lanes) s += x;
+        for (int i = 0; i < L; i++) s += v.lane(i);
         return s;
     }
 
@@ -265,16 +264,24 @@ public final class Elementwise {
     // ---- softmax over each row: exp(z − max)/Σ ----
     public static void softmax(float[] z, float[] y, int rows, int cols) {
         if (cols <= L) {
-            // Narrow rows (10 classes): one masked vector per row instead of a scalar loop.
-            var mask = S.indexInRange(0, cols);
-            FloatVector zero = FloatVector.zero(S);
+            // Narrow rows (10 classes): the whole batch is one contiguous run of z − max, so exp runs over full
+            // vectors that span rows; maxima, sums and scaling are per row, in a fixed order.
+            int total = rows * cols;
             for (int r = 0; r < rows; r++) {
                 int o = r * cols;
-                FloatVector v = FloatVector.fromArray(S, z, o, mask);
-                float max = v.reduceLanes(VectorOperators.MAX, mask);   // exact in any order
-                FloatVector e = zero.blend(exp(v.sub(max)), mask);
-                float sum = sumLanes(e);
-                e.mul(1f / sum).intoArray(y, o, mask);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
+                for (int j = 0; j < cols; j++) y[o + j] = z[o + j] - max;
+            }
+            int upper = S.loopBound(total), i = 0;
+            for (; i < upper; i += L) exp(FloatVector.fromArray(S, y, i)).intoArray(y, i);
+            for (; i < total; i++) y[i] = exp(y[i]);
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                float sum = 0f;
+                for (int j = 0; j < cols; j++) sum += y[o + j];
+                float inv = 1f / sum;
+                for (int j = 0; j < cols; j++) y[o + j] *= inv;
             }
             return;
         }

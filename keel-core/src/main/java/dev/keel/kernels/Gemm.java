@@ -30,17 +30,18 @@ public final class Gemm {
     static final int NC = 512;
     /** Row-major B is read in place (not packed) while one k-block of it stays this small (floats). */
     private static final int DIRECT_B_LIMIT = 160 * 1024;
-    /**
-     * Below this many multiply-adds the call stays on the calling thread. Measured in training, not in
-     * isolation: the weights an optimizer just rewrote sit in the calling core's cache, and moving half of
-     * them to another core costs more than it saves until a GEMM reaches tens of millions of multiply-adds.
-     */
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
     private static final int GRAIN = Integer.getInteger("keel.gemmGrain", 4);
-    private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 25);
+    /**
+     * Below this many multiply-adds (4M) a GEMM stays on the calling thread; -Dkeel.parallelMinFmas.
+     * Measured in training, not in isolation, by interleaving whole epochs in one JVM: at batch 32 the
+     * first layer's 3.2M-FMA GEMMs lose 6% when split (the weights Adam just rewrote sit in the calling
+     * core's cache), while from batch 64 up, splitting everything above 4M gains 7–29% on two threads.
+     */
+    private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 22);
 
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR], new float[0]});
 
     private Gemm() {}
 
@@ -74,6 +75,11 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
+        if (n <= L && !transB) {
+            // A narrow output (10 classes), forward or weight gradient: one masked vector per row of C.
+            narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff);
+            return;
+        }
         if ((m < MR || n < NR) && !transA && !transB) {
             // A few rows (batch-1 inference) or a narrow output (10 classes): packing would cost more than the
             // arithmetic; each row streams B, which is then small enough to stay in cache.
@@ -136,6 +142,60 @@ public final class Gemm {
                 c0 = FloatVector.broadcast(S, a[ao + p]).fma(FloatVector.fromArray(S, b, bi, mask), c0);
             }
             c0.intoArray(c, co + j, mask);
+        }
+    }
+
+    /**
+     * {@code C[m×n] += op(A)·B} for n ≤ one vector: eight rows of C at a time in registers (eight independent
+     * fma chains instead of one), each B row loaded once for the eight. Summed over p = 0, 1, … like every
+     * other path. B is copied into rows padded to one vector and C goes through a padded tile, so no load or
+     * store is masked: masked accesses near an array's end drop the JIT-compiled loop onto a slow path.
+     */
+    private static void narrow(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        float[][] buf = BUFFERS.get();
+        if (buf[3].length < k * L) buf[3] = new float[k * L];
+        float[] bp = buf[3], tile = buf[2];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * n, bp, p * L, n);
+            java.util.Arrays.fill(bp, p * L + n, (p + 1) * L, 0f);   // padding lanes: zeros, never stale denormals
+        }
+        // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
+        int rowStep = transA ? 1 : k, depthStep = transA ? m : 1;
+        for (int i = 0; i < m; i += 8) {
+            int rows = Math.min(8, m - i);
+            java.util.Arrays.fill(tile, 0, 8 * L, 0f);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
+            FloatVector c0 = FloatVector.fromArray(S, tile, 0), c1 = FloatVector.fromArray(S, tile, L);
+            FloatVector c2 = FloatVector.fromArray(S, tile, 2 * L), c3 = FloatVector.fromArray(S, tile, 3 * L);
+            FloatVector c4 = FloatVector.fromArray(S, tile, 4 * L), c5 = FloatVector.fromArray(S, tile, 5 * L);
+            FloatVector c6 = FloatVector.fromArray(S, tile, 6 * L), c7 = FloatVector.fromArray(S, tile, 7 * L);
+            if (rows == 8) {
+                for (int p = 0, ai = aOff + i * rowStep, bi = 0; p < k; p++, ai += depthStep, bi += L) {
+                    FloatVector bv = FloatVector.fromArray(S, bp, bi);
+                    c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
+                    c1 = FloatVector.broadcast(S, a[ai + rowStep]).fma(bv, c1);
+                    c2 = FloatVector.broadcast(S, a[ai + 2 * rowStep]).fma(bv, c2);
+                    c3 = FloatVector.broadcast(S, a[ai + 3 * rowStep]).fma(bv, c3);
+                    c4 = FloatVector.broadcast(S, a[ai + 4 * rowStep]).fma(bv, c4);
+                    c5 = FloatVector.broadcast(S, a[ai + 5 * rowStep]).fma(bv, c5);
+                    c6 = FloatVector.broadcast(S, a[ai + 6 * rowStep]).fma(bv, c6);
+                    c7 = FloatVector.broadcast(S, a[ai + 7 * rowStep]).fma(bv, c7);
+                }
+            } else {
+                // The last rows (m not a multiple of 8): one row at a time.
+                FloatVector[] acc = {c0, c1, c2, c3, c4, c5, c6, c7};
+                for (int r = 0; r < rows; r++) {
+                    FloatVector cr = acc[r];
+                    for (int p = 0, ai = aOff + (i + r) * rowStep, bi = 0; p < k; p++, ai += depthStep, bi += L) {
+                        cr = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, bp, bi), cr);
+                    }
+                    acc[r] = cr;
+                }
+                c0 = acc[0]; c1 = acc[1]; c2 = acc[2]; c3 = acc[3]; c4 = acc[4]; c5 = acc[5]; c6 = acc[6]; c7 = acc[7];
+            }
+            c0.intoArray(tile, 0); c1.intoArray(tile, L); c2.intoArray(tile, 2 * L); c3.intoArray(tile, 3 * L);
+            c4.intoArray(tile, 4 * L); c5.intoArray(tile, 5 * L); c6.intoArray(tile, 6 * L); c7.intoArray(tile, 7 * L);
+            for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
         }
     }
 

@@ -49,4 +49,20 @@ class ElementwiseTest {
             assertEquals(1 / (1 + Math.exp(-z[i])), warmSig[i], 2e-7);
         }
     }
+
+    @Test
+    void narrowSoftmaxGivesEachRowTheBitsItGetsAlone() {
+        // 10 classes: the batch's exp runs over vectors spanning rows, a single row over the scalar twin.
+        int rows = 1000, cols = 10;
+        float[] z = inputs(rows * cols), y = new float[z.length], one = new float[cols];
+        Elementwise.softmax(z, y, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            Elementwise.softmax(java.util.Arrays.copyOfRange(z, r * cols, (r + 1) * cols), one, 1, cols);
+            assertArrayEquals(one, java.util.Arrays.copyOfRange(y, r * cols, (r + 1) * cols), "row " + r);
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < cols; j++) max = Math.max(max, z[r * cols + j]);
+            for (int j = 0; j < cols; j++) sum += Math.exp(z[r * cols + j] - max);
+            for (int j = 0; j < cols; j++) assertEquals(Math.exp(z[r * cols + j] - max) / sum, y[r * cols + j], 3e-7);
+        }
+    }
 }

@@ -54,6 +54,35 @@ class GemmTest {
         }
     }
 
+    /**
+     * Every path (row-at-a-time, narrow output, blocked and packed, edge tiles) sums each element over
+     * p = 0, 1, … with one fma per step, so all must give the bits of the plain sequential fma loop.
+     * That is what makes results independent of the batch size and of the thread count.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({
+            "1,128,784,false,false", "5,10,64,false,false", "1024,10,64,false,false", "37,16,50,false,false",
+            "64,10,1024,true,false", "13,7,300,true,false", "1024,128,784,false,false", "128,64,1024,true,false",
+            "1024,64,10,false,true", "33,17,70,false,true", "19,23,11,true,true", "100,40,600,false,false"
+    })
+    void everyPathSumsInTheSameOrderAsASequentialFmaLoop(int m, int n, int k, boolean ta, boolean tb) {
+        float[] a = random(m * k, 7), b = random(k * n, 8), bias = random(m * n, 9);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] c = accumulate ? bias.clone() : new float[m * n];
+            Gemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = accumulate ? bias[i * n + j] : 0f;
+                    for (int p = 0; p < k; p++) s = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j], s);
+                    if (Float.floatToIntBits(s) != Float.floatToIntBits(c[i * n + j])) {
+                        throw new AssertionError("C[" + i + "," + j + "] = " + c[i * n + j] + ", sequential fma gives " + s
+                                + " (accumulate=" + accumulate + ")");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void accumulateAddsToExistingValues() {
         int m = 9, n = 35, k = 12;
