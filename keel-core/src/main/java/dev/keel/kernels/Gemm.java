@@ -75,8 +75,8 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
-        if (n <= L && !transB) {
-            // A narrow output (10 classes), forward or weight gradient: one masked vector per row of C.
+        if (n <= L && !transB && (m >= MR || transA)) {
+            // A narrow output (10 classes), forward or weight gradient: one vector per row of C.
             narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff);
             return;
         }
@@ -150,6 +150,8 @@ public final class Gemm {
      * fma chains instead of one), each B row loaded once for the eight. Summed over p = 0, 1, … like every
      * other path. B is copied into rows padded to one vector and C goes through a padded tile, so no load or
      * store is masked: masked accesses near an array's end drop the JIT-compiled loop onto a slow path.
+     * The eight-row and one-row loops are separate methods so that each is compiled for its own use (a
+     * batch-1 warm-up must not shape the code that later runs 1024 rows).
      */
     private static void narrow(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
         float[][] buf = BUFFERS.get();
@@ -159,44 +161,50 @@ public final class Gemm {
             System.arraycopy(b, bOff + p * n, bp, p * L, n);
             java.util.Arrays.fill(bp, p * L + n, (p + 1) * L, 0f);   // padding lanes: zeros, never stale denormals
         }
+        java.util.Arrays.fill(tile, 0, MR * L, 0f);
         // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
         int rowStep = transA ? 1 : k, depthStep = transA ? m : 1;
-        for (int i = 0; i < m; i += 8) {
-            int rows = Math.min(8, m - i);
-            java.util.Arrays.fill(tile, 0, 8 * L, 0f);
-            for (int r = 0; r < rows; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
-            FloatVector c0 = FloatVector.fromArray(S, tile, 0), c1 = FloatVector.fromArray(S, tile, L);
-            FloatVector c2 = FloatVector.fromArray(S, tile, 2 * L), c3 = FloatVector.fromArray(S, tile, 3 * L);
-            FloatVector c4 = FloatVector.fromArray(S, tile, 4 * L), c5 = FloatVector.fromArray(S, tile, 5 * L);
-            FloatVector c6 = FloatVector.fromArray(S, tile, 6 * L), c7 = FloatVector.fromArray(S, tile, 7 * L);
-            if (rows == 8) {
-                for (int p = 0, ai = aOff + i * rowStep, bi = 0; p < k; p++, ai += depthStep, bi += L) {
-                    FloatVector bv = FloatVector.fromArray(S, bp, bi);
-                    c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
-                    c1 = FloatVector.broadcast(S, a[ai + rowStep]).fma(bv, c1);
-                    c2 = FloatVector.broadcast(S, a[ai + 2 * rowStep]).fma(bv, c2);
-                    c3 = FloatVector.broadcast(S, a[ai + 3 * rowStep]).fma(bv, c3);
-                    c4 = FloatVector.broadcast(S, a[ai + 4 * rowStep]).fma(bv, c4);
-                    c5 = FloatVector.broadcast(S, a[ai + 5 * rowStep]).fma(bv, c5);
-                    c6 = FloatVector.broadcast(S, a[ai + 6 * rowStep]).fma(bv, c6);
-                    c7 = FloatVector.broadcast(S, a[ai + 7 * rowStep]).fma(bv, c7);
-                }
-            } else {
-                // The last rows (m not a multiple of 8): one row at a time.
-                FloatVector[] acc = {c0, c1, c2, c3, c4, c5, c6, c7};
-                for (int r = 0; r < rows; r++) {
-                    FloatVector cr = acc[r];
-                    for (int p = 0, ai = aOff + (i + r) * rowStep, bi = 0; p < k; p++, ai += depthStep, bi += L) {
-                        cr = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, bp, bi), cr);
-                    }
-                    acc[r] = cr;
-                }
-                c0 = acc[0]; c1 = acc[1]; c2 = acc[2]; c3 = acc[3]; c4 = acc[4]; c5 = acc[5]; c6 = acc[6]; c7 = acc[7];
-            }
-            c0.intoArray(tile, 0); c1.intoArray(tile, L); c2.intoArray(tile, 2 * L); c3.intoArray(tile, 3 * L);
-            c4.intoArray(tile, 4 * L); c5.intoArray(tile, 5 * L); c6.intoArray(tile, 6 * L); c7.intoArray(tile, 7 * L);
-            for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
+        int i = 0;
+        for (; i + MR <= m; i += MR) {
+            for (int r = 0; r < MR; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
+            narrowRows8(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
+            for (int r = 0; r < MR; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
         }
+        for (; i < m; i++) {
+            System.arraycopy(c, cOff + i * n, tile, 0, n);
+            narrowRow(a, aOff + i * rowStep, depthStep, k, bp, tile);
+            System.arraycopy(tile, 0, c, cOff + i * n, n);
+        }
+    }
+
+    /** tile[8×L] += A's eight rows (row r at a0 + r·rowStep, depth step depthStep) · bp[k×L]. */
+    private static void narrowRows8(float[] a, int a0, int rowStep, int depthStep, int k, float[] bp, float[] tile) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, 0), c1 = FloatVector.fromArray(S, tile, L);
+        FloatVector c2 = FloatVector.fromArray(S, tile, 2 * L), c3 = FloatVector.fromArray(S, tile, 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, tile, 4 * L), c5 = FloatVector.fromArray(S, tile, 5 * L);
+        FloatVector c6 = FloatVector.fromArray(S, tile, 6 * L), c7 = FloatVector.fromArray(S, tile, 7 * L);
+        for (int p = 0, ai = a0, bi = 0; p < k; p++, ai += depthStep, bi += L) {
+            FloatVector bv = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ai + rowStep]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2 * rowStep]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3 * rowStep]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4 * rowStep]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5 * rowStep]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[ai + 6 * rowStep]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[ai + 7 * rowStep]).fma(bv, c7);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, L); c2.intoArray(tile, 2 * L); c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L); c5.intoArray(tile, 5 * L); c6.intoArray(tile, 6 * L); c7.intoArray(tile, 7 * L);
+    }
+
+    /** tile[0:L] += one row of A (from a0, depth step depthStep) · bp[k×L]. */
+    private static void narrowRow(float[] a, int a0, int depthStep, int k, float[] bp, float[] tile) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, 0);
+        for (int p = 0, ai = a0, bi = 0; p < k; p++, ai += depthStep, bi += L) {
+            c0 = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, bp, bi), c0);
+        }
+        c0.intoArray(tile, 0);
     }
 
     /** C[i0:i1, j0:j1] += op(A)[i0:i1, :]·op(B)[:, j0:j1], blocked and packed. */
