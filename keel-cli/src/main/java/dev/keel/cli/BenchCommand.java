@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code keel bench train}: training throughput of the article's model on Fashion-MNIST, the median of
- * several timed epochs after a warm-up epoch, for each batch size, with and without BN.
+ * several timed epochs after a warm-up epoch, for each batch size, with and without BN. With several
+ * thread counts, each round trains one epoch per thread count in turn, so their ratio is paired.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures training (train) or inference (infer) throughput of the article's model on Fashion-MNIST.")
@@ -29,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
     int[] batchSizes;
 
-    @Option(names = "--epochs", description = "Timed epochs per configuration, after one warm-up epoch (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(names = "--epochs", description = "Timed rounds per configuration, after a warm-up epoch; each round trains one epoch per thread count (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int epochs;
 
     @Option(names = "--threads", split = ",", description = "Thread counts to try (default: all processors).")
@@ -71,17 +72,17 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--bn must be both, on or off");
         };
         if (widths != null) return scaling(x, y);
-        System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed | vs " + ts[0] + " thread(s), paired epochs |");
+        System.out.println("|---|---|---|---|---|---|---|");
         int saved = Parallel.threads();
         try {
-            for (int t : ts) {
-                Parallel.setThreads(t);
-                for (int bs : batchSizes) {
-                    for (boolean withBn : bns) {
-                        double med = medianEpochSeconds(DemoCommand.articleModel(withBn, 0.99, 1e-3), x, y, bs);
-                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d |%n", withBn ? "with BN" : "no BN",
-                                bs, t, x.rows() / med, med * 1e3, epochs);
+            for (int bs : batchSizes) {
+                for (boolean withBn : bns) {
+                    double[][] secs = epochSeconds(DemoCommand.articleModel(withBn, 0.99, 1e-3), x, y, bs, ts);
+                    for (int i = 0; i < ts.length; i++) {
+                        double med = median(secs[i]);
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d | %s |%n", withBn ? "with BN" : "no BN",
+                                bs, ts[i], x.rows() / med, med * 1e3, epochs, pairedRatio(secs[0], secs[i]));
                     }
                 }
             }
@@ -91,36 +92,63 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Compiles {@code m}, trains one warm-up epoch, then returns the median of {@code epochs} timed epochs. */
-    private double medianEpochSeconds(Sequential m, Tensor x, Tensor y, int bs) {
+    /**
+     * Compiles {@code m}, trains one warm-up epoch per thread count, then times {@code epochs} rounds in which
+     * every thread count trains one epoch in turn: {@code secs[thread count][round]}. Interleaving the thread
+     * counts within one process makes their ratio robust to this machine's minute-to-minute drift, which
+     * moves separate runs by ±25%.
+     */
+    private double[][] epochSeconds(Sequential m, Tensor x, Tensor y, int bs, int[] ts) {
         m.compile("adam", "categorical_crossentropy", "accuracy");
-        m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());
-        double[] secs = new double[epochs];
-        for (int e = 0; e < epochs; e++) {
-            long t0 = System.nanoTime();
-            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
-            secs[e] = (System.nanoTime() - t0) / 1e9;
+        for (int t : ts) {
+            Parallel.setThreads(t);
+            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).build());
         }
-        Arrays.sort(secs);
-        return secs[epochs / 2];
+        double[][] secs = new double[ts.length][epochs];
+        for (int e = 0; e < epochs; e++) {
+            for (int i = 0; i < ts.length; i++) {
+                Parallel.setThreads(ts[i]);
+                long t0 = System.nanoTime();
+                m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(e).build());
+                secs[i][e] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return secs;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** The speed of {@code secs} relative to {@code base}: the median of the per-round ratios, and their range. */
+    private static String pairedRatio(double[] base, double[] secs) {
+        if (base == secs) return "1.00×";
+        double[] r = new double[secs.length];
+        for (int e = 0; e < r.length; e++) r[e] = base[e] / secs[e];
+        double[] s = r.clone();
+        Arrays.sort(s);
+        return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(r), s[0], s[s.length - 1]);
     }
 
     /** Cost against width: the training FLOPs per sample and the rate achieved, for Dense(W) → BN → Dense(W/2) → BN → Dense(10). */
     private Integer scaling(Tensor x, Tensor y) {
-        System.out.println("| hidden widths | threads | batch | MFLOP/sample | samples/s (median) | ms/epoch | GFLOP/s |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        int[] ts = threads != null ? threads : new int[] {Parallel.threads()};
+        System.out.println("| hidden widths | threads | batch | MFLOP/sample | samples/s (median) | ms/epoch | GFLOP/s | vs " + ts[0] + " thread(s), paired epochs |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         int saved = Parallel.threads();
         try {
-            for (int t : threads != null ? threads : new int[] {Parallel.threads()}) {
-                Parallel.setThreads(t);
-                for (int bs : batchSizes) {
-                    for (int w : widths) {
-                        double med = medianEpochSeconds(DemoCommand.mlp(w, w / 2, true, 0.99, 1e-3), x, y, bs);
-                        // forward + weight-gradient GEMMs for every layer, input gradients for all but the first
-                        long macs = 784L * w + (long) w * (w / 2) + (w / 2) * 10L;
-                        double flops = 2.0 * (2 * macs + ((long) w * (w / 2) + (w / 2) * 10L));
-                        System.out.printf(Locale.ROOT, "| %d-%d | %d | %d | %.2f | %,.0f | %.0f | %.0f |%n", w, w / 2, t, bs, flops / 1e6,
-                                x.rows() / med, med * 1e3, x.rows() / med * flops / 1e9);
+            for (int bs : batchSizes) {
+                for (int w : widths) {
+                    double[][] secs = epochSeconds(DemoCommand.mlp(w, w / 2, true, 0.99, 1e-3), x, y, bs, ts);
+                    // forward + weight-gradient GEMMs for every layer, input gradients for all but the first
+                    long macs = 784L * w + (long) w * (w / 2) + (w / 2) * 10L;
+                    double flops = 2.0 * (2 * macs + ((long) w * (w / 2) + (w / 2) * 10L));
+                    for (int i = 0; i < ts.length; i++) {
+                        double med = median(secs[i]);
+                        System.out.printf(Locale.ROOT, "| %d-%d | %d | %d | %.2f | %,.0f | %.0f | %.0f | %s |%n", w, w / 2, ts[i], bs, flops / 1e6,
+                                x.rows() / med, med * 1e3, x.rows() / med * flops / 1e9, pairedRatio(secs[0], secs[i]));
                     }
                 }
             }

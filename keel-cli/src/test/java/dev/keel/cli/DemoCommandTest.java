@@ -52,6 +52,18 @@ class DemoCommandTest {
     }
 
     @Test
+    void benchTrainPairsThreadCountsEpochByEpoch() {
+        assumeTrue(Files.exists(FashionMnist.DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        Object[] r = run("bench", "train", "--samples", "2048", "--batch-sizes", "256", "--threads", "1,2", "--bn", "on", "--epochs", "2");
+        assertEquals(0, r[0], (String) r[2]);
+        String out = (String) r[1];
+        assertTrue(out.contains("| vs 1 thread(s), paired epochs |"), out);
+        assertTrue(out.contains("| with BN | 256 | 1 |") && out.contains("| 1.00× |"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("| with BN | 256 | 2 |") && l.matches(".*\\| \\d+\\.\\d\\d× \\(\\d+\\.\\d\\d–\\d+\\.\\d\\d\\) \\|$")), out);
+    }
+
+    @Test
     void missingDataIsAOneLineErrorThatSaysHowToGetIt(@TempDir Path empty) {
         Object[] r = run("demo", "--data", empty.toString());
         assertEquals(1, r[0]);
