@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * needs: {@code A·B}, {@code Aᵀ·B} and {@code A·Bᵀ}; no transpose is ever materialised.
  *
  * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@value #KC}, a block of op(B) is packed into
- * strips {@value #NR} columns wide and a block of op(A) into panels of {@value #MR} rows, both contiguous with
+ * strips {@link #NR} columns wide and a block of op(A) into panels of {@link #MR} rows (8 with AVX-512, 5 with
+ * AVX2: whatever fits the register file), both contiguous with
  * compile-time strides; whether A or B is transposed only changes how they are packed. A micro-kernel of
  * MR rows × two SIMD vectors keeps 2·MR accumulators in registers, broadcasting one element of A per row
  * per step. Blocks at the edges are computed in a zero-padded tile, so one kernel serves every shape.
@@ -18,18 +19,25 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Rows of the micro-kernel. */
-    static final int MR = 8;
+    /**
+     * Rows of the micro-kernel: MR×2 accumulators, two B vectors and a broadcast must fit in the vector
+     * registers. With 512-bit vectors (AVX-512: 32 registers) that is 8 rows (19 registers). With 256-bit
+     * vectors (AVX2: 16 registers) 8 rows spill accumulators to the stack on every step (24 GFLOP/s of a
+     * measured 90 on a Zen 3 core), and so, as C2 allocates them, do 6; 5 rows run at 80–90. -Dkeel.gemmRows=5|8.
+     */
+    static final int MR = microKernelRows();
+    /** Rows of C the narrow-output kernel keeps in registers (one vector each: 10 registers in all). */
+    private static final int NARROW_ROWS = 8;
     /** Columns of the micro-kernel: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a k-block: one packed B strip (KC×NR floats) stays in L1. */
     static final int KC = 256;
-    /** Rows of A packed at once (MC×KC floats stay in L2). */
-    static final int MC = 96;
+    /** Rows of A packed at once (MC×KC floats stay in L2): 12 panels. */
+    static final int MC = 12 * MR;
     /** Columns of B packed at once (KC×NC floats stay in L2). */
     static final int NC = 512;
     /** Row-major B is read in place (not packed) while one k-block of it stays this small (floats). */
-    private static final int DIRECT_B_LIMIT = 160 * 1024;
+    private static final int DIRECT_B_LIMIT = Integer.getInteger("keel.directBLimit", 160 * 1024);
     /**
      * Row-major A (forward GEMMs) is read in place by {@link #kernelRowsA} when its block has only full
      * panels and strips: eight rows streamed side by side stay in L1 across the strips, and skipping the
@@ -48,9 +56,20 @@ public final class Gemm {
     private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 22);
 
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR], new float[0]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0]});
 
     private Gemm() {}
+
+    private static int microKernelRows() {
+        int rows = Integer.getInteger("keel.gemmRows", S.vectorBitSize() >= 512 ? 8 : 5);
+        if (rows != 5 && rows != 8) throw new IllegalArgumentException("-Dkeel.gemmRows must be 5 or 8, got " + rows);
+        return rows;
+    }
+
+    /** The micro-kernel's shape, e.g. "8x32 (AVX-512)", for benchmark reports. */
+    public static String microKernel() {
+        return MR + "x" + NR + " (" + S.vectorBitSize() + "-bit vectors)";
+    }
 
     /** {@code c[m×n] = a[m×k]·b[k×n]}. */
     public static void matmul(float[] a, float[] b, float[] c, int m, int k, int n) {
@@ -82,7 +101,7 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
-        if (n <= L && !transB && (m >= MR || transA)) {
+        if (n <= L && !transB && (m >= NARROW_ROWS || transA)) {
             // A narrow output (10 classes), forward or weight gradient: one vector per row of C.
             narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff);
             return;
@@ -168,14 +187,14 @@ public final class Gemm {
             System.arraycopy(b, bOff + p * n, bp, p * L, n);
             java.util.Arrays.fill(bp, p * L + n, (p + 1) * L, 0f);   // padding lanes: zeros, never stale denormals
         }
-        java.util.Arrays.fill(tile, 0, MR * L, 0f);
+        java.util.Arrays.fill(tile, 0, NARROW_ROWS * L, 0f);
         // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
         int rowStep = transA ? 1 : k, depthStep = transA ? m : 1;
         int i = 0;
-        for (; i + MR <= m; i += MR) {
-            for (int r = 0; r < MR; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
+        for (; i + NARROW_ROWS <= m; i += NARROW_ROWS) {
+            for (int r = 0; r < NARROW_ROWS; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
             narrowRows8(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
-            for (int r = 0; r < MR; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
+            for (int r = 0; r < NARROW_ROWS; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
         }
         for (; i < m; i++) {
             System.arraycopy(c, cOff + i * n, tile, 0, n);
@@ -241,7 +260,11 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * n + jc + jr;
-                            if (!packed) {
+                            if (MR == 5 && !packed) {
+                                kernelRowsA5(a, aOff + (ic + ir) * k + pc, k, bs, bo, bstride, c, co, n, kc);
+                            } else if (MR == 5 && mr == MR && nr == NR) {
+                                kernel5(ap, ao, bs, bo, bstride, c, co, n, kc);
+                            } else if (!packed) {
                                 kernelRowsA(a, aOff + (ic + ir) * k + pc, k, bs, bo, bstride, c, co, n, kc);
                             } else if (mr == MR && nr == NR) {
                                 kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
@@ -260,7 +283,8 @@ public final class Gemm {
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
         for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
-        kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        if (MR == 5) kernel5(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        else kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 
@@ -379,5 +403,60 @@ public final class Gemm {
         a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
         a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
         a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
+    }
+
+    /**
+     * C[5×2L] += Ap[5×kc]·B[kc×2L], the micro-kernel for 16-register machines (AVX2): 10 accumulators, two
+     * B vectors and broadcasts. (Six rows need 15 registers on paper, but C2 then keeps one accumulator on
+     * the stack, and the store-to-load round trip on every step halves the rate: 37 vs 86 GFLOP/s on a Zen 3.)
+     */
+    private static void kernel5(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        int ai = ao, bi = bo;
+        for (int p = 0; p < kc; p++, ai += 5, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[ai]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /** {@link #kernel5} with row-major A read in place: its five rows start at a0, lda apart. */
+    private static void kernelRowsA5(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
+        int bi = bo;
+        for (int p = 0; p < kc; p++, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[r1 + p]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, a[r4 + p]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
     }
 }

@@ -83,6 +83,15 @@ class GemmTest {
         }
     }
 
+    /** The surefire runs with -Dkeel.gemmRows=5 and =8 must really test the kernel they name. */
+    @Test
+    void microKernelRowsFollowTheVectorWidthOrTheProperty() {
+        String forced = System.getProperty("keel.gemmRows");
+        int expected = forced != null ? Integer.parseInt(forced) : Gemm.S.vectorBitSize() >= 512 ? 8 : 5;
+        assertTrue(Gemm.MR == expected, "micro-kernel rows " + Gemm.MR + ", expected " + expected + " (" + Gemm.microKernel() + ")");
+        assertTrue(Gemm.MC % Gemm.MR == 0, "row blocks must hold whole panels");
+    }
+
     @Test
     void accumulateAddsToExistingValues() {
         int m = 9, n = 35, k = 12;
