@@ -72,6 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--bn must be both, on or off");
         };
         if (widths != null) return scaling(x, y);
+        System.out.println(machine());
         System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed | vs " + ts[0] + " thread(s), paired epochs |");
         System.out.println("|---|---|---|---|---|---|---|");
         int saved = Parallel.threads();
@@ -116,6 +117,29 @@ final class BenchCommand implements Callable<Integer> {
         return secs;
     }
 
+    /**
+     * One line naming what the table was measured on: the CPU, the JDK and the GEMM micro-kernel chosen for its
+     * vector width. Figures from an AVX-512 and an AVX2 machine differ by 2x or more, so a table must say which.
+     */
+    static String machine() {
+        String cpu = System.getProperty("os.arch");
+        try {
+            java.util.Map<String, String> info = new java.util.HashMap<>();
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.isBlank()) break;   // the first processor is enough
+                int colon = line.indexOf(':');
+                if (colon > 0) info.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            }
+            if (info.containsKey("model name")) {
+                cpu = info.get("model name") + " (family " + info.get("cpu family") + ", model " + info.get("model") + ")";
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the architecture alone
+        }
+        return String.format(Locale.ROOT, "Keel on %s, %d processors, JDK %s, GEMM micro-kernel %s", cpu,
+                Runtime.getRuntime().availableProcessors(), Runtime.version().feature(), dev.keel.kernels.Gemm.microKernel());
+    }
+
     private static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
@@ -135,6 +159,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Cost against width: the training FLOPs per sample and the rate achieved, for Dense(W) → BN → Dense(W/2) → BN → Dense(10). */
     private Integer scaling(Tensor x, Tensor y) {
         int[] ts = threads != null ? threads : new int[] {Parallel.threads()};
+        System.out.println(machine());
         System.out.println("| hidden widths | threads | batch | MFLOP/sample | samples/s (median) | ms/epoch | GFLOP/s | vs " + ts[0] + " thread(s), paired epochs |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         int saved = Parallel.threads();
@@ -167,6 +192,7 @@ final class BenchCommand implements Callable<Integer> {
         Sequential m = DemoCommand.articleModel(true, 0.99, 1e-3);
         m.compile("adam", "categorical_crossentropy");
         m.fit(d.xTrain().slice(0, 20_000), Tensors.oneHot(d.yTrain().slice(0, 20_000), 10), FitConfig.builder().epochs(1).verbose(0).build());
+        System.out.println(machine());
         System.out.println("| model | batch-1 latency p50 (µs) | p99 (µs) | batch-1024 samples/s |");
         System.out.println("|---|---|---|---|");
         int saved = Parallel.threads();
