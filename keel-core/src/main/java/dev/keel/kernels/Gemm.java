@@ -66,7 +66,7 @@ public final class Gemm {
         return rows;
     }
 
-    /** The micro-kernel's shape, e.g. "8x32 (AVX-512)", for benchmark reports. */
+    /** The micro-kernel's shape, e.g. "5x16 (256-bit vectors)", for benchmark reports. */
     public static String microKernel() {
         return MR + "x" + NR + " (" + S.vectorBitSize() + "-bit vectors)";
     }
@@ -260,14 +260,13 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * n + jc + jr;
-                            if (MR == 5 && !packed) {
-                                kernelRowsA5(a, aOff + (ic + ir) * k + pc, k, bs, bo, bstride, c, co, n, kc);
-                            } else if (MR == 5 && mr == MR && nr == NR) {
-                                kernel5(ap, ao, bs, bo, bstride, c, co, n, kc);
-                            } else if (!packed) {
-                                kernelRowsA(a, aOff + (ic + ir) * k + pc, k, bs, bo, bstride, c, co, n, kc);
+                            if (!packed) {
+                                int a0 = aOff + (ic + ir) * k + pc;
+                                if (MR == 5) kernelRowsA5(a, a0, k, bs, bo, bstride, c, co, n, kc);
+                                else kernelRowsA(a, a0, k, bs, bo, bstride, c, co, n, kc);
                             } else if (mr == MR && nr == NR) {
-                                kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
+                                if (MR == 5) kernel5(ap, ao, bs, bo, bstride, c, co, n, kc);
+                                else kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
                             } else {
                                 edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
                             }
