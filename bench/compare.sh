@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Keel vs PyTorch, training the article's model on Fashion-MNIST: same data, batch sizes, threads and timing
 # (median epoch after one warm-up), in one invocation. Prints both tables and the Keel/PyTorch ratios.
-#   bench/compare.sh [--threads 2] [--batch-sizes 32,128,1024] [--epochs 3]
+#   bench/compare.sh [--threads 2] [--batch-sizes 32,128,1024] [--epochs 3] [--rounds 1]
+# With --rounds N, Keel and PyTorch take turns N times and every ratio is the median of the N same-round
+# ratios, with their range: on a shared machine whose speed drifts by tens of percent within minutes, one
+# round's ratio can be off by that much.
 # Needs Debian's python3-torch, running on OpenBLAS (libopenblas0-pthread): Debian builds PyTorch against the
 # generic libblas.so.3, and with the reference BLAS behind it PyTorch would be 20x slower than it can be.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-threads=2; batches=32,128,1024; epochs=3
+threads=2; batches=32,128,1024; epochs=3; rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift 2;;
     --batch-sizes) batches=$2; shift 2;;
     --epochs) epochs=$2; shift 2;;
+    --rounds) rounds=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare: --rounds must be a positive integer, got '$rounds'" >&2; exit 2; }
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "compare: installing python3-torch and libopenblas0-pthread..." >&2
@@ -24,45 +29,65 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-li
   fi
 fi
 out=keel-out/bench; mkdir -p "$out"
-echo "== Keel ($threads threads)"
-./keel bench train --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/keel-train.md"
-echo "== PyTorch ($threads threads)"
-OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/pytorch-train.md"
-python3 - "$out/keel-train.md" "$out/pytorch-train.md" <<'PY'
-import sys
-def rows(path):
-    out = {}
+rm -f "$out"/round-*.md
+for r in $(seq 1 "$rounds"); do
+  [ "$rounds" -gt 1 ] && echo "== Round $r of $rounds"
+  echo "== Keel, training ($threads threads)"
+  ./keel bench train --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/round-$r-keel-train.md"
+  echo "== PyTorch, training ($threads threads)"
+  OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/round-$r-pytorch-train.md"
+  echo "== Keel, inference ($threads threads)"
+  ./keel bench infer --threads "$threads" | tee "$out/round-$r-keel-infer.md"
+  echo "== PyTorch, inference ($threads threads)"
+  OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --infer --threads "$threads" | tee "$out/round-$r-pytorch-infer.md"
+done
+# Ratio tables (median over rounds, range in brackets), and median tables for the plot.
+python3 - "$out" "$rounds" <<'PY'
+import sys, statistics
+out, rounds = sys.argv[1], int(sys.argv[2])
+def cells(line):
+    return [x.strip() for x in line.strip().strip("|").split("|")]
+def train(path):
+    rows = {}
     for line in open(path):
-        c = [x.strip() for x in line.strip().strip("|").split("|")]
+        c = cells(line)
         if len(c) >= 4 and c[1].isdigit():
-            out[(c[0], int(c[1]))] = float(c[3].replace(",", ""))
-    return out
-k, p = rows(sys.argv[1]), rows(sys.argv[2])
+            rows[(c[0], int(c[1]))] = float(c[3].replace(",", ""))
+    return rows
+def infer(path):
+    rows = {}
+    for line in open(path):
+        c = cells(line)
+        if len(c) >= 4 and c[1].replace(".", "").isdigit():
+            rows[c[0]] = (float(c[1]), float(c[3].replace(",", "")))
+    return rows
+def fmt(values, unit="x"):
+    med = statistics.median(values)
+    return f"{med:.2f}{unit}" if len(values) == 1 else f"{med:.2f}{unit} ({min(values):.2f}-{max(values):.2f})"
+K = [train(f"{out}/round-{r}-keel-train.md") for r in range(1, rounds + 1)]
+P = [train(f"{out}/round-{r}-pytorch-train.md") for r in range(1, rounds + 1)]
 # forward and weight-gradient GEMMs for every layer, input gradients for all but the first: x2 flops per multiply-add
 flops_per_sample = 2 * (2 * (784 * 128 + 128 * 64 + 64 * 10) + (128 * 64 + 64 * 10))
-print("\n| model | batch | Keel samples/s | PyTorch samples/s | Keel / PyTorch | Keel GFLOP/s |")
+label = "" if rounds == 1 else f", median of {rounds} rounds (range)"
+print(f"\n| model | batch | Keel samples/s | PyTorch samples/s | Keel / PyTorch{label} | Keel GFLOP/s |")
 print("|---|---|---|---|---|---|")
-for key in sorted(k, key=lambda t: (t[1], t[0])):
-    if key in p:
-        print(f"| {key[0]} | {key[1]} | {k[key]:,.0f} | {p[key]:,.0f} | {k[key] / p[key]:.2f}x | {k[key] * flops_per_sample / 1e9:.0f} |")
+keys = sorted(set(K[0]) & set(P[0]), key=lambda t: (t[1], t[0]))
+for key in keys:
+    k = [x[key] for x in K]; p = [x[key] for x in P]
+    print(f"| {key[0]} | {key[1]} | {statistics.median(k):,.0f} | {statistics.median(p):,.0f} | "
+          f"{fmt([a / b for a, b in zip(k, p)])} | {statistics.median(k) * flops_per_sample / 1e9:.0f} |")
+for name, tables in (("keel", K), ("pytorch", P)):
+    with open(f"{out}/{name}-train.md", "w") as f:
+        f.write("| model | batch | threads | samples/s (median over rounds) |\n|---|---|---|---|\n")
+        for key in keys:
+            f.write(f"| {key[0]} | {key[1]} | - | {statistics.median(t[key] for t in tables):,.0f} |\n")
+KI = [infer(f"{out}/round-{r}-keel-infer.md") for r in range(1, rounds + 1)]
+PI = [next(iter(infer(f"{out}/round-{r}-pytorch-infer.md").values())) for r in range(1, rounds + 1)]
+print(f"\n| Keel model | batch-1 p50: PyTorch / Keel{label} | batch-1024 throughput: Keel / PyTorch{label} |")
+print("|---|---|---|")
+for model in KI[0]:
+    lat = [p[0] / k[model][0] for k, p in zip(KI, PI)]
+    thr = [k[model][1] / p[1] for k, p in zip(KI, PI)]
+    print(f"| {model} | {fmt(lat, 'x faster')} | {fmt(thr)} |")
 PY
 ./keel bench plot --tables "Keel=$out/keel-train.md,PyTorch=$out/pytorch-train.md" --output "$out/throughput-vs-batch.png"
-echo "== Inference: Keel ($threads threads)"
-./keel bench infer --threads "$threads" | tee "$out/keel-infer.md"
-echo "== Inference: PyTorch ($threads threads)"
-OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --infer --threads "$threads" | tee "$out/pytorch-infer.md"
-python3 - "$out/keel-infer.md" "$out/pytorch-infer.md" <<'PY'
-import sys
-def rows(path):
-    out = []
-    for line in open(path):
-        c = [x.strip() for x in line.strip().strip("|").split("|")]
-        if len(c) >= 4 and c[1].replace(".", "").isdigit():
-            out.append((c[0], float(c[1]), float(c[2]), float(c[3].replace(",", ""))))
-    return out
-k, p = rows(sys.argv[1]), rows(sys.argv[2])[0]
-print("\n| Keel model | batch-1 p50: PyTorch / Keel | batch-1024 throughput: Keel / PyTorch |")
-print("|---|---|---|")
-for r in k:
-    print(f"| {r[0]} | {p[1] / r[1]:.1f}x faster ({r[1]:.1f} vs {p[1]:.1f} µs) | {r[3] / p[3]:.2f}x ({r[3]:,.0f} vs {p[3]:,.0f} samples/s) |")
-PY
