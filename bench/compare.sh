@@ -32,8 +32,13 @@ out=keel-out/bench; mkdir -p "$out"
 rm -f "$out"/round-*.md
 for r in $(seq 1 "$rounds"); do
   [ "$rounds" -gt 1 ] && echo "== Round $r of $rounds"
-  echo "== Keel, training ($threads threads)"
-  ./keel bench train --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/round-$r-keel-train.md"
+  echo "== Keel, training ($threads threads; one JVM per batch size)"
+  # One JVM per batch size, as JMH forks per benchmark: after batch-32 epochs the JIT's profiles made later
+  # batch-1024 epochs in the same process bimodal (57k or 95-104k samples/s, against 82-90k in fresh JVMs).
+  : > "$out/round-$r-keel-train.md"
+  for bs in ${batches//,/ }; do
+    ./keel bench train --threads "$threads" --batch-sizes "$bs" --epochs "$epochs" | tee -a "$out/round-$r-keel-train.md"
+  done
   echo "== PyTorch, training ($threads threads)"
   OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peers/pytorch_mlp.py --threads "$threads" --batch-sizes "$batches" --epochs "$epochs" | tee "$out/round-$r-pytorch-train.md"
   echo "== Keel, inference ($threads threads)"

@@ -26,7 +26,7 @@ public final class Gemm {
      * measured 90 on a Zen 3 core), and so, as C2 allocates them, do 6; 5 rows run at 80–90. -Dkeel.gemmRows=5|8.
      */
     static final int MR = microKernelRows();
-    /** Rows of C the narrow-output kernel keeps in registers (one vector each: 10 registers in all). */
+    /** Rows of C the narrow-output kernel keeps in registers when one vector holds a row (10 registers in all). */
     private static final int NARROW_ROWS = 8;
     /** Columns of the micro-kernel: two vectors. */
     static final int NR = 2 * L;
@@ -41,8 +41,8 @@ public final class Gemm {
     /**
      * Row-major A (forward GEMMs) is read in place by {@link #kernelRowsA} when its block has only full
      * panels and strips: eight rows streamed side by side stay in L1 across the strips, and skipping the
-     * scalar interleaving copy gains 8–15% at 32/1024×784×128 (JMH, interleaved runs). -Dkeel.directA=false
-     * packs it as before.
+     * scalar interleaving copy gains 8–15% at 32/1024×784×128 (JMH, interleaved runs). With the 5-row kernel,
+     * Aᵀ (weight gradients) is read in place too ({@link #kernelTransA5}). -Dkeel.directA=false packs both.
      */
     private static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("keel.directA", "true"));
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
@@ -101,8 +101,8 @@ public final class Gemm {
         if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         if (k == 0) return;
 
-        if (n <= L && !transB && (m >= NARROW_ROWS || transA)) {
-            // A narrow output (10 classes), forward or weight gradient: one vector per row of C.
+        if (n < NR && !transB && (m >= NARROW_ROWS || transA)) {
+            // A narrow output (10 classes), forward or weight gradient: one or two vectors per row of C.
             narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff);
             return;
         }
@@ -172,35 +172,71 @@ public final class Gemm {
     }
 
     /**
-     * {@code C[m×n] += op(A)·B} for n ≤ one vector: eight rows of C at a time in registers (eight independent
-     * fma chains instead of one), each B row loaded once for the eight. Summed over p = 0, 1, … like every
+     * {@code C[m×n] += op(A)·B} for n below one micro-kernel strip: eight rows of C at a time in registers when n
+     * fits in one vector, four rows of two vectors otherwise (10 classes with AVX2's 8 lanes; before this, such
+     * outputs took the masked row path, 290 µs for the 1024×64×10 forward on a Zen 3). Either way eight
+     * independent fma chains, each B row loaded once for all the rows. Summed over p = 0, 1, … like every
      * other path. B is copied into rows padded to one vector and C goes through a padded tile, so no load or
      * store is masked: masked accesses near an array's end drop the JIT-compiled loop onto a slow path.
      * The eight-row and one-row loops are separate methods so that each is compiled for its own use (a
      * batch-1 warm-up must not shape the code that later runs 1024 rows).
      */
     private static void narrow(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        // One vector per row of C when n fits in one (10 classes with AVX-512), else two (10 classes with AVX2).
+        int w = n <= L ? L : 2 * L;
         float[][] buf = BUFFERS.get();
-        if (buf[3].length < k * L) buf[3] = new float[k * L];
+        if (buf[3].length < k * w) buf[3] = new float[k * w];
         float[] bp = buf[3], tile = buf[2];
         for (int p = 0; p < k; p++) {
-            System.arraycopy(b, bOff + p * n, bp, p * L, n);
-            java.util.Arrays.fill(bp, p * L + n, (p + 1) * L, 0f);   // padding lanes: zeros, never stale denormals
+            System.arraycopy(b, bOff + p * n, bp, p * w, n);
+            java.util.Arrays.fill(bp, p * w + n, (p + 1) * w, 0f);   // padding lanes: zeros, never stale denormals
         }
         java.util.Arrays.fill(tile, 0, NARROW_ROWS * L, 0f);
         // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
         int rowStep = transA ? 1 : k, depthStep = transA ? m : 1;
+        int rowsAtOnce = NARROW_ROWS * L / w;   // 8 rows of one vector or 4 of two: 8 accumulators either way
         int i = 0;
-        for (; i + NARROW_ROWS <= m; i += NARROW_ROWS) {
-            for (int r = 0; r < NARROW_ROWS; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * L, n);
-            narrowRows8(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
-            for (int r = 0; r < NARROW_ROWS; r++) System.arraycopy(tile, r * L, c, cOff + (i + r) * n, n);
+        for (; i + rowsAtOnce <= m; i += rowsAtOnce) {
+            for (int r = 0; r < rowsAtOnce; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * w, n);
+            if (w == L) narrowRows8(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
+            else narrowRows4x2(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
+            for (int r = 0; r < rowsAtOnce; r++) System.arraycopy(tile, r * w, c, cOff + (i + r) * n, n);
         }
         for (; i < m; i++) {
             System.arraycopy(c, cOff + i * n, tile, 0, n);
-            narrowRow(a, aOff + i * rowStep, depthStep, k, bp, tile);
+            if (w == L) narrowRow(a, aOff + i * rowStep, depthStep, k, bp, tile);
+            else narrowRow2(a, aOff + i * rowStep, depthStep, k, bp, tile);
             System.arraycopy(tile, 0, c, cOff + i * n, n);
         }
+    }
+
+    /** tile[4×2L] += A's four rows (row r at a0 + r·rowStep, depth step depthStep) · bp[k×2L]. */
+    private static void narrowRows4x2(float[] a, int a0, int rowStep, int depthStep, int k, float[] bp, float[] tile) {
+        FloatVector c00 = FloatVector.fromArray(S, tile, 0), c01 = FloatVector.fromArray(S, tile, L);
+        FloatVector c10 = FloatVector.fromArray(S, tile, 2 * L), c11 = FloatVector.fromArray(S, tile, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, tile, 4 * L), c21 = FloatVector.fromArray(S, tile, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, tile, 6 * L), c31 = FloatVector.fromArray(S, tile, 7 * L);
+        for (int p = 0, ai = a0, bi = 0; p < k; p++, ai += depthStep, bi += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + rowStep]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2 * rowStep]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3 * rowStep]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L); c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
+    }
+
+    /** tile[0:2L] += one row of A (from a0, depth step depthStep) · bp[k×2L]. */
+    private static void narrowRow2(float[] a, int a0, int depthStep, int k, float[] bp, float[] tile) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, 0), c1 = FloatVector.fromArray(S, tile, L);
+        for (int p = 0, ai = a0, bi = 0; p < k; p++, ai += depthStep, bi += 2 * L) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, L);
     }
 
     /** tile[8×L] += A's eight rows (row r at a0 + r·rowStep, depth step depthStep) · bp[k×L]. */
@@ -249,7 +285,9 @@ public final class Gemm {
                 if (fullStrips < nc) packB(transB, b, bOff, n, k, pc, kc, jc + fullStrips, nc - fullStrips, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    boolean packed = !DIRECT_A || transA || mc % MR != 0 || nc % NR != 0;
+                    // A is read in place for whole panels and strips: row-major A always, Aᵀ (weight gradients)
+                    // with the 5-row kernel, where it beat packing by 1.23–1.39× (paired, Zen 3, 784×1024×128).
+                    boolean packed = !DIRECT_A || transA && MR != 5 || mc % MR != 0 || nc % NR != 0;
                     if (packed) packA(transA, a, aOff, m, k, pc, kc, ic, mc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
@@ -260,7 +298,9 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ao = ir * kc;
                             int co = cOff + (ic + ir) * n + jc + jr;
-                            if (!packed) {
+                            if (!packed && transA) {
+                                kernelTransA5(a, aOff + pc * m + ic + ir, m, bs, bo, bstride, c, co, n, kc);
+                            } else if (!packed) {
                                 int a0 = aOff + (ic + ir) * k + pc;
                                 if (MR == 5) kernelRowsA5(a, a0, k, bs, bo, bstride, c, co, n, kc);
                                 else kernelRowsA(a, a0, k, bs, bo, bstride, c, co, n, kc);
@@ -289,24 +329,29 @@ public final class Gemm {
 
     /** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels: {@code ap[panel·MR·kc + p·MR + r]}, rows past mc zeroed. */
     private static void packA(boolean transA, float[] a, int aOff, int m, int k, int pc, int kc, int ic, int mc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), base = ir * kc;
-            if (transA) {
-                // op(A)[i, p] = A[p, i]: each step of p reads mr consecutive values.
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * m + ic + ir, dst = base + p * MR;
-                    System.arraycopy(a, src, ap, dst, mr);
+        if (transA) {
+            // op(A)[i, p] = A[p, i]: row p of the block is contiguous in A. Read it once, in order, dealing MR
+            // values to each panel. (Panel by panel, one System.arraycopy of 5 or 8 floats per row, cost 20%
+            // more: the 1024×784 Aᵀ of a first-layer weight gradient took 1.2 ms to pack on a Zen 3, now 1.0.)
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * m + ic, dst = p * MR;
+                for (int ir = 0; ir < mc; ir += MR, dst += MR * kc) {
+                    int mr = Math.min(MR, mc - ir);
+                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + ir + r];
                     for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
                 }
-            } else {
-                for (int r = 0; r < MR; r++) {
-                    if (r >= mr) {
-                        for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
-                        continue;
-                    }
-                    int src = aOff + (ic + ir + r) * k + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+            }
+            return;
+        }
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            for (int r = 0; r < MR; r++) {
+                if (r >= mr) {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                    continue;
                 }
+                int src = aOff + (ic + ir + r) * k + pc;
+                for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
             }
         }
     }
@@ -451,6 +496,35 @@ public final class Gemm {
             x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
             x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
             x = FloatVector.broadcast(S, a[r4 + p]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /**
+     * {@link #kernel5} with op(A) = Aᵀ read in place, A[k×m] row-major: op(A)[r, p] = a[a0 + p·lda + r], so each
+     * step broadcasts five neighbouring floats of one row of A. Packing Aᵀ instead costs a quarter of a
+     * first-layer weight gradient (1024×784 floats dealt five at a time).
+     */
+    private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        int ai = a0, bi = bo;
+        for (int p = 0; p < kc; p++, ai += lda, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, a[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
         }
         a00.intoArray(c, co); a01.intoArray(c, co + L);
         a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
