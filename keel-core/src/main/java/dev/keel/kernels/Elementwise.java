@@ -261,6 +261,28 @@ public final class Elementwise {
         }
     }
 
+    /**
+     * Copies {@code src[srcOff:srcOff+n]} to {@code dst[dstOff:]} and returns whether every value was finite, in
+     * one pass: x − x is 0 for finite x and NaN for NaN and ±∞, and NaN survives the running sum. (Checking the
+     * whole input first, then copying each batch, read it from memory twice.)
+     */
+    public static boolean copyAllFinite(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, src, srcOff + i);
+            v.intoArray(dst, dstOff + i);
+            acc = acc.add(v.sub(v));
+        }
+        boolean finite = !acc.test(VectorOperators.IS_NAN).anyTrue();
+        for (; i < n; i++) {
+            float v = src[srcOff + i];
+            dst[dstOff + i] = v;
+            finite &= Float.isFinite(v);
+        }
+        return finite;
+    }
+
     // ---- softmax over each row: exp(z − max)/Σ ----
     /**
      * Rows up to this wide take softmax's contiguous path on every machine. A fixed width, not the vector length:

@@ -2,6 +2,7 @@ package dev.keel.models;
 
 import dev.keel.Tensor;
 import dev.keel.callbacks.History;
+import dev.keel.kernels.Elementwise;
 import dev.keel.kernels.Parallel;
 import dev.keel.layers.Layer;
 import dev.keel.layers.Parameter;
@@ -250,7 +251,7 @@ public final class Sequential {
     public Tensor predict(Tensor x, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         if (!built) build(x.sampleShape());
-        Batches.checkInput(this, x, "x");
+        Batches.checkShape(this, x, "x");   // finiteness is checked batch by batch, as each is copied in
         int n = x.rows(), in = Layer.product(inputShape), out = Layer.product(outputShape());
         float[] result = new float[n * out];
         int nBatches = (n + batchSize - 1) / batchSize;
@@ -260,7 +261,7 @@ public final class Sequential {
             float[][] bufs = inferenceBuffers(Math.min(batchSize, n));
             for (int b = b0; b < b1; b++) {
                 int r0 = b * batchSize, rows = Math.min(batchSize, n - r0);
-                System.arraycopy(x.data(), r0 * in, bufs[0], 0, rows * in);
+                if (!Elementwise.copyAllFinite(x.data(), r0 * in, bufs[0], 0, rows * in)) throw Batches.nonFinite(x, "x");
                 float[] o = forwardInference(bufs, rows);
                 System.arraycopy(o, 0, result, r0 * out, rows * out);
             }

@@ -14,6 +14,12 @@ public final class Batches {
 
     /** x must be [n, ...inputShape] with finite values. */
     public static void checkInput(Sequential model, Tensor x, String what) {
+        checkShape(model, x, what);
+        requireFinite(x, what);
+    }
+
+    /** x must be [n, ...inputShape]. */
+    public static void checkShape(Sequential model, Tensor x, String what) {
         int[] want = model.inputShape();
         int[] got = x.sampleShape();
         if (!Arrays.equals(want, got)) {
@@ -22,7 +28,6 @@ public final class Batches {
             throw new IllegalArgumentException(what + " has samples of shape " + Layer.shape(got) + " but the model expects "
                     + Layer.shape(want) + hint);
         }
-        requireFinite(x, what);
     }
 
     /** Targets must match the loss: class indices in [0, classes) for sparse losses, rows of the output width otherwise. */
@@ -53,14 +58,17 @@ public final class Batches {
     }
 
     static void requireFinite(Tensor t, String what) {
+        if (Norm.hasNonFinite(t.data(), t.data().length)) throw nonFinite(t, what);
+    }
+
+    /** The error for a tensor known to hold NaN or ±∞, naming the first such value's sample and position. */
+    public static NonFiniteException nonFinite(Tensor t, String what) {
         float[] d = t.data();
-        if (Norm.hasNonFinite(d, d.length)) {
-            int i = 0;
-            while (Float.isFinite(d[i])) i++;
-            int c = Math.max(1, t.cols());
-            throw new NonFiniteException(what + " contains " + d[i] + " at sample " + (i / c) + ", value " + (i % c)
-                    + "; remove or impute non-finite values before training");
-        }
+        int i = 0;
+        while (i < d.length - 1 && Float.isFinite(d[i])) i++;
+        int c = Math.max(1, t.cols());
+        return new NonFiniteException(what + " contains " + d[i] + " at sample " + (i / c) + ", value " + (i % c)
+                + "; remove or impute non-finite values first");
     }
 
     /**

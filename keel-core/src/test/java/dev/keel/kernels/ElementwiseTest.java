@@ -8,6 +8,23 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ElementwiseTest {
+    @Test
+    void copyAllFiniteCopiesExactlyAndFindsNaNAndInfinityAnywhere() {
+        float[] src = inputs(203), dst = new float[210];
+        assertTrue(Elementwise.copyAllFinite(src, 3, dst, 5, 197));
+        for (int i = 0; i < 197; i++) assertEquals(Float.floatToIntBits(src[3 + i]), Float.floatToIntBits(dst[5 + i]));
+        for (int pos : new int[] {3, 50, 198, 199}) {   // in the vector body and in the scalar tail
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] s = src.clone();
+                s[pos] = bad;
+                assertTrue(!Elementwise.copyAllFinite(s, 3, dst, 5, 197), bad + " at " + pos);
+            }
+        }
+        float[] s = src.clone();
+        s[2] = Float.NaN;   // outside the copied range
+        assertTrue(Elementwise.copyAllFinite(s, 3, dst, 5, 197));
+    }
+
     private static float[] inputs(int n) {
         SplittableRandom r = new SplittableRandom(1);
         float[] z = new float[n];

@@ -188,6 +188,19 @@ class SequentialTest {
         assertMessage(IllegalArgumentException.class, "Valid:", () -> oneHot.compile("adam", "mse", "acuracy"));
     }
 
+    @Test
+    void predictRejectsNonFiniteInputNamingTheSampleEvenInALaterBatch() {
+        Tensor[] d = data(100, 10, 3, 5);
+        Sequential m = new Sequential(new InputLayer(10), new Dense(3, SOFTMAX));
+        m.compile("adam", "sparse_categorical_crossentropy");
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            float[] x = d[0].data().clone();
+            x[70 * 10 + 4] = bad;
+            assertMessage(NonFiniteException.class, "contains " + bad + " at sample 70, value 4", () -> m.predict(Tensor.of(x, 100, 10), 32));
+        }
+        assertEquals(100, m.predict(d[0], 32).rows());
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String fragment, org.junit.jupiter.api.function.Executable ex) {
         Throwable e = assertThrows(type, ex);
         assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
