@@ -225,7 +225,7 @@ public final class Trainer {
     public Map<String, Double> evaluate(Tensor x, Tensor y, float[] sampleWeight, int batchSize) {
         if (!model.built()) model.build(x.sampleShape());
         Loss loss = model.loss();
-        Batches.checkInput(model, x, "x");
+        Batches.checkShape(model, x, "x");   // predict checks x for NaN/Inf as it copies each batch
         Batches.checkTargets(model, loss, y, x.rows(), "y");
         Tensor pred = model.predict(x, batchSize);
         int n = x.rows(), cols = outputCols();
