@@ -5,12 +5,17 @@ Model: Linear(784,128) ReLU BatchNorm1d(128) Linear(128,64) ReLU BatchNorm1d(64)
 momentum 0.01 (= Keras 0.99), eps 1e-3. Throughput = training samples / median epoch time, after one warm-up epoch,
 shuffling each epoch by indexing preloaded tensors (no DataLoader overhead).
 
-Run with Debian's PyTorch:  /usr/bin/python3 bench/peers/pytorch_mlp.py --threads 2 --batch-sizes 32,128,1024
+Run with Debian's PyTorch:  /usr/bin/python3 bench/peers/pytorch_mlp.py --threads 2 --blas-threads 1 --batch-sizes 32,128,1024
+
+Threads: --threads sets PyTorch's intra-op threads (torch.set_num_threads) and --blas-threads OpenBLAS's own
+threads (OPENBLAS_NUM_THREADS, set before torch loads it). Debian's PyTorch calls a pthreads OpenBLAS, which starts
+its own threads for every GEMM; with both at 2 on a 2-core machine the two pools fight over the cores, and
+training at batch 1024 ran 2-3x slower than with either at 1. bench/compare.sh therefore runs every thread
+layout that fits the cores (N:1, 1:N and 1:1) and compares Keel with the fastest.
 """
 import argparse, gzip, os, struct, time
-import numpy as np
-import torch
-from torch import nn
+
+np = torch = nn = None   # imported in main(), after OPENBLAS_NUM_THREADS is set
 
 
 def idx(path):
@@ -43,7 +48,8 @@ def epoch(net, opt, lossf, x, y, bs):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default=os.environ.get("KEEL_DATA", "/usr/share/datasets/fashion-mnist"))
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads")
+    p.add_argument("--blas-threads", type=int, default=1, help="OpenBLAS threads (OPENBLAS_NUM_THREADS)")
     p.add_argument("--batch-sizes", default="32,128,1024")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--samples", type=int, default=None)
@@ -54,6 +60,11 @@ def main():
     p.add_argument("--infer", action="store_true",
                    help="instead of training throughput: batch-1 latency (p50, p99) and batch-1024 throughput of predict")
     a = p.parse_args()
+    os.environ["OPENBLAS_NUM_THREADS"] = str(a.blas_threads)
+    global np, torch, nn
+    import numpy as np
+    import torch
+    from torch import nn
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     x = torch.from_numpy(idx(os.path.join(a.data, "train-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255)
@@ -66,7 +77,7 @@ def main():
         opt = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
         epoch(net, opt, nn.CrossEntropyLoss(), x[:20000], y[:20000], 32)
         net.eval()
-        print(f"| model | batch-1 latency p50 (µs) | p99 (µs) | batch-1024 samples/s |  (PyTorch {torch.__version__}, {a.threads} threads)")
+        print(f"| model | batch-1 latency p50 (µs) | p99 (µs) | batch-1024 samples/s |  (PyTorch {torch.__version__}, {a.threads} threads, OpenBLAS {a.blas_threads})")
         print("|---|---|---|---|")
         with torch.no_grad():
             one = xt[:1]
@@ -97,7 +108,7 @@ def main():
                 with torch.no_grad(): acc = (net(xt).argmax(1) == yt).float().mean().item()
                 print(f"{'with BN' if bn else 'no BN'} batch {bs} epochs {a.epochs} seed {a.seed}: test accuracy {acc:.4f}")
         return
-    print(f"| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed |  (PyTorch {torch.__version__})")
+    print(f"| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed |  (PyTorch {torch.__version__}, {a.threads} threads, OpenBLAS {a.blas_threads})")
     print("|---|---|---|---|---|---|")
     for bs in map(int, a.batch_sizes.split(",")):
         for bn in bns:
