@@ -40,30 +40,63 @@ public final class PairedGemm {
     }
 
     public static void main(String[] args) throws Throwable {
+        try {
+            run(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("bench paired: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Throwable {
         String shapes = "1024x784x128:NN,784x1024x128:TN,1024x128x784:NT,1024x1024x1024:NN";
         int rounds = 30;
         int[] threads = {1, 2};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--shapes" -> shapes = args[++i];
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--shapes" -> shapes = value(args, i++);
+                case "--rounds" -> rounds = number("--rounds", value(args, i++));
+                case "--threads" -> threads = Arrays.stream(value(args, i++).split(",")).mapToInt(v -> number("--threads", v)).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --shapes MxKxN:NN,..., --rounds N, --threads 1,2");
             }
+        }
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        for (int t : threads) {
+            if (t < 1) throw new IllegalArgumentException("--threads must be positive, got " + t);
         }
         PairedGemm p = open();
         System.out.println(machine());
         System.out.println("| shape m×k×n | form | threads | Keel GFLOP/s | OpenBLAS GFLOP/s | FMA peak GFLOP/s | Keel / OpenBLAS | Keel / peak | OpenBLAS / peak |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String s : shapes.split(",")) {
+            if (!s.matches("[1-9][0-9]{0,4}x[1-9][0-9]{0,4}x[1-9][0-9]{0,4}(:(NN|TN|NT|TT))?")) {
+                throw new IllegalArgumentException("--shapes: '" + s + "' is not MxKxN[:FORM] with sizes 1..99999 and FORM one of NN, TN, NT, TT"
+                        + " (e.g. 1024x784x128:NN)");
+            }
             String[] sf = s.split(":");
             String[] d = sf[0].split("x");
             int m = Integer.parseInt(d[0]), k = Integer.parseInt(d[1]), n = Integer.parseInt(d[2]);
+            if ((long) m * k > Integer.MAX_VALUE / 4 || (long) k * n > Integer.MAX_VALUE / 4 || (long) m * n > Integer.MAX_VALUE / 4) {
+                throw new IllegalArgumentException("--shapes: " + s + " needs operands above 2^29 floats; choose smaller sizes");
+            }
             String form = sf.length > 1 ? sf[1] : "NN";
             for (int t : threads) p.row(m, k, n, form, t, rounds);
         }
         System.out.println("\nGFLOP/s: medians over rounds; ratios: medians of the per-round ratios (range). The peak is "
                 + "12 independent FMA chains per thread on " + S.vectorBitSize() + "-bit vectors, in registers.");
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length) throw new IllegalArgumentException(args[i] + " needs a value");
+        return args[i + 1];
+    }
+
+    private static int number(String option, String v) {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes whole numbers, got '" + v + "'");
+        }
     }
 
     static String machine() {
