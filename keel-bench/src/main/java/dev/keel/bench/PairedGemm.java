@@ -65,7 +65,7 @@ public final class PairedGemm {
             if (t < 1) throw new IllegalArgumentException("--threads must be positive, got " + t);
         }
         PairedGemm p = open();
-        System.out.println(machine());
+        System.out.println("Keel vs OpenBLAS on " + dev.keel.kernels.Machine.describe());
         System.out.println("| shape m×k×n | form | threads | Keel GFLOP/s | OpenBLAS GFLOP/s | FMA peak GFLOP/s | Keel / OpenBLAS | Keel / peak | OpenBLAS / peak |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String s : shapes.split(",")) {
@@ -99,21 +99,6 @@ public final class PairedGemm {
         }
     }
 
-    static String machine() {
-        String cpu = System.getProperty("os.arch");
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).strip();
-                    break;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // keep os.arch
-        }
-        return "Keel vs OpenBLAS on " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " processors, JDK "
-                + Runtime.version().feature() + ", GEMM micro-kernel " + Gemm.microKernel();
-    }
 
     /** Loads OpenBLAS (-Dkeel.openblas=path, else Debian's libopenblas0-pthread). */
     private static PairedGemm open() {

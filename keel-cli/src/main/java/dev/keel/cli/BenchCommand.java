@@ -130,22 +130,7 @@ final class BenchCommand implements Callable<Integer> {
      * vector width. Figures from an AVX-512 and an AVX2 machine differ by 2x or more, so a table must say which.
      */
     static String machine() {
-        String cpu = System.getProperty("os.arch");
-        try {
-            java.util.Map<String, String> info = new java.util.HashMap<>();
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-                if (line.isBlank()) break;   // the first processor is enough
-                int colon = line.indexOf(':');
-                if (colon > 0) info.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-            }
-            if (info.containsKey("model name")) {
-                cpu = info.get("model name") + " (family " + info.get("cpu family") + ", model " + info.get("model") + ")";
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: the architecture alone
-        }
-        return String.format(Locale.ROOT, "Keel on %s, %d processors, JDK %s, GEMM micro-kernel %s", cpu,
-                Runtime.getRuntime().availableProcessors(), Runtime.version().feature(), dev.keel.kernels.Gemm.microKernel());
+        return "Keel on " + dev.keel.kernels.Machine.describe();
     }
 
     private static double median(double[] v) {
