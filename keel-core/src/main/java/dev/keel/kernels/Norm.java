@@ -25,20 +25,24 @@ public final class Norm {
      * Per-feature mean and biased variance over the rows: {@code mean[f] = Σ_b x[b,f]/rows},
      * {@code var[f] = Σ_b (x[b,f]−mean[f])²/rows}.
      *
-     * <p>One pass over memory, in row tiles of about 16 KB. Everything is computed relative to the first row
-     * K (so summands and the running mean are of the order of the spread, not of the mean): each tile's mean,
-     * its squared deviations by the corrected two-pass formula {@code Σd² − (Σd)²/n}, d = x − K − tile mean,
-     * with the tile still in L1, and Chan et al.'s pairwise merge of the tiles. Exact to float rounding even
-     * when |mean| ≫ std.
+     * <p>One pass over memory, in row tiles of about 16 KB, each read twice while it is in L1: a rough tile mean
+     * c = Σx/n, then the deviations e = x − c, with the corrected two-pass formula {@code M2 = Σe² − (Σe)²/n}
+     * (which cancels c's rounding error) and the tile's mean {@code (c − K) + Σe/n} relative to the first row K,
+     * so that the running mean is of the order of the spread, not of the mean. Tiles are merged by Chan et
+     * al.'s pairwise formula. Exact to float rounding even when |mean| ≫ std.
      */
     public static void moments(float[] x, int rows, int features, float[] mean, float[] var) {
         byFeatures(rows, features, (f0, f1) -> moments(x, rows, features, f0, f1, mean, var));
     }
 
     private static void moments(float[] x, int rows, int features, int f0, int f1, float[] mean, float[] var) {
-        // var holds the running sum of squared deviations (M2) until the end.
+        // var holds the running sum of squared deviations (M2) until the end; mean is relative to row 0 (K).
         java.util.Arrays.fill(mean, f0, f1, 0f);
         java.util.Arrays.fill(var, f0, f1, 0f);
+        // Per block of four vectors: the rough tile mean c, then the tile's mean (relative to K) and M2. Vectors
+        // pass between methods through this scratch, never as arguments: C2 does not inline the helpers into
+        // a method this large, and a FloatVector argument to a call that is not inlined is boxed on the heap.
+        float[] tmp = new float[12 * L];
         int tile = tileRows(features);   // from the full width, not the range: the same tiles on any thread count
         for (int r0 = 0; r0 < rows; r0 += tile) {
             int nt = Math.min(tile, rows - r0);
@@ -46,41 +50,17 @@ public final class Norm {
             int base = r0 * features, end = base + nt * features;
             int f = f0;
             for (; f + 4 * L <= f1; f += 4 * L) {
-                // Everything relative to the first row K (so the summands and the running mean are of the order
-                // of the spread, not of the mean): the tile's mean, then its corrected two-pass M2 (tile in L1).
-                FloatVector k0 = FloatVector.fromArray(S, x, f), k1 = FloatVector.fromArray(S, x, f + L);
-                FloatVector k2 = FloatVector.fromArray(S, x, f + 2 * L), k3 = FloatVector.fromArray(S, x, f + 3 * L);
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                for (int o = base + f; o < end; o += features) {
-                    s0 = s0.add(FloatVector.fromArray(S, x, o).sub(k0));
-                    s1 = s1.add(FloatVector.fromArray(S, x, o + L).sub(k1));
-                    s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * L).sub(k2));
-                    s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * L).sub(k3));
-                }
-                FloatVector t0 = s0.mul(invT), t1 = s1.mul(invT), t2 = s2.mul(invT), t3 = s3.mul(invT);
-                if (SPLIT_DEVIATIONS) {
-                    deviations(x, base + f, end, features, k0, k1, t0, t1, invT, fb, fab, mean, var, f);
-                    deviations(x, base + f + 2 * L, end, features, k2, k3, t2, t3, invT, fb, fab, mean, var, f + 2 * L);
-                    continue;
-                }
-                FloatVector d0 = FloatVector.zero(S), d1 = d0, d2 = d0, d3 = d0, q0 = d0, q1 = d0, q2 = d0, q3 = d0;
-                for (int o = base + f; o < end; o += features) {
-                    FloatVector e0 = FloatVector.fromArray(S, x, o).sub(k0).sub(t0), e1 = FloatVector.fromArray(S, x, o + L).sub(k1).sub(t1);
-                    FloatVector e2 = FloatVector.fromArray(S, x, o + 2 * L).sub(k2).sub(t2), e3 = FloatVector.fromArray(S, x, o + 3 * L).sub(k3).sub(t3);
-                    d0 = d0.add(e0); d1 = d1.add(e1); d2 = d2.add(e2); d3 = d3.add(e3);
-                    q0 = e0.fma(e0, q0); q1 = e1.fma(e1, q1); q2 = e2.fma(e2, q2); q3 = e3.fma(e3, q3);
-                }
-                merge(mean, var, f, t0, q0.sub(d0.mul(d0).mul(invT)), fb, fab);
-                merge(mean, var, f + L, t1, q1.sub(d1.mul(d1).mul(invT)), fb, fab);
-                merge(mean, var, f + 2 * L, t2, q2.sub(d2.mul(d2).mul(invT)), fb, fab);
-                merge(mean, var, f + 3 * L, t3, q3.sub(d3.mul(d3).mul(invT)), fb, fab);
+                tileSums(x, base + f, end, features, invT, tmp);
+                deviations(x, base + f, end, features, invT, f, tmp, 0);
+                deviations(x, base + f + 2 * L, end, features, invT, f + 2 * L, tmp, 2 * L);
+                merge(mean, var, f, 4 * L, tmp, fb, fab);
             }
             for (; f < f1; f++) {   // the remaining features (fewer than four vectors), one at a time
-                float k = x[f], sum = 0f;
-                for (int o = base + f; o < end; o += features) sum += x[o] - k;
-                float t = sum * invT, d = 0f, q = 0f;
-                for (int o = base + f; o < end; o += features) { float e = x[o] - k - t; d += e; q += e * e; }
-                float delta = t - mean[f];
+                float sum = 0f;
+                for (int o = base + f; o < end; o += features) sum += x[o];
+                float c = sum * invT, d = 0f, q = 0f;
+                for (int o = base + f; o < end; o += features) { float e = x[o] - c; d += e; q += e * e; }
+                float t = (c - x[f]) + d * invT, delta = t - mean[f];
                 mean[f] += delta * fb;
                 var[f] += (q - d * d * invT) + delta * delta * fab;
             }
@@ -91,33 +71,66 @@ public final class Norm {
     }
 
     /**
-     * The second pass over a tile keeps 16 vectors live (k, t, Σd, Σd² for four vectors of features): with 16
-     * registers (AVX2) C2 spills them, so there it runs as two passes of two vectors from L1. Same arithmetic
-     * per lane, so the same bits; 1.14–1.18× at 1024×128 on a Zen 3 (paired). AVX-512's 32 registers hold all 16.
+     * Pass 1 over a tile, four vectors of features from {@code from}: the rough mean c = Σx/n into tmp[0:4L].
+     * Plain float sums; even and odd rows in separate accumulators, so that eight add chains run at once.
      */
-    private static final boolean SPLIT_DEVIATIONS = S.vectorBitSize() < 512;
-
-    /** The second pass for two vectors of features at f: squared deviations from k + t, merged into (mean, M2). */
-    private static void deviations(float[] x, int from, int end, int features, FloatVector k0, FloatVector k1,
-                                   FloatVector t0, FloatVector t1, float invT, float fb, float fab, float[] mean, float[] var, int f) {
-        FloatVector d0 = FloatVector.zero(S), d1 = d0, q0 = d0, q1 = d0;
-        for (int o = from; o < end; o += features) {
-            FloatVector e0 = FloatVector.fromArray(S, x, o).sub(k0).sub(t0), e1 = FloatVector.fromArray(S, x, o + L).sub(k1).sub(t1);
-            d0 = d0.add(e0); d1 = d1.add(e1);
-            q0 = e0.fma(e0, q0); q1 = e1.fma(e1, q1);
+    private static void tileSums(float[] x, int from, int end, int features, float invT, float[] tmp) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, u0 = s0, u1 = s0, u2 = s0, u3 = s0;
+        int o = from;
+        for (; o + features < end; o += 2 * features) {
+            int p = o + features;
+            s0 = s0.add(FloatVector.fromArray(S, x, o)); s1 = s1.add(FloatVector.fromArray(S, x, o + L));
+            s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * L)); s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * L));
+            u0 = u0.add(FloatVector.fromArray(S, x, p)); u1 = u1.add(FloatVector.fromArray(S, x, p + L));
+            u2 = u2.add(FloatVector.fromArray(S, x, p + 2 * L)); u3 = u3.add(FloatVector.fromArray(S, x, p + 3 * L));
         }
-        merge(mean, var, f, t0, q0.sub(d0.mul(d0).mul(invT)), fb, fab);
-        merge(mean, var, f + L, t1, q1.sub(d1.mul(d1).mul(invT)), fb, fab);
+        if (o < end) {
+            s0 = s0.add(FloatVector.fromArray(S, x, o)); s1 = s1.add(FloatVector.fromArray(S, x, o + L));
+            s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * L)); s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * L));
+        }
+        s0.add(u0).mul(invT).intoArray(tmp, 0); s1.add(u1).mul(invT).intoArray(tmp, L);
+        s2.add(u2).mul(invT).intoArray(tmp, 2 * L); s3.add(u3).mul(invT).intoArray(tmp, 3 * L);
     }
 
     /**
-     * Chan et al.'s merge of a tile (mean t, sum of squared deviations q, n_b rows) into the running
-     * (mean, M2) of n_a rows: δ = t − mean; mean += δ·n_b/n; M2 += q + δ²·n_a·n_b/n.
+     * Pass 2 over a tile (now in L1) for two vectors of features at f, the rough mean c at tmp[at:at+2L]:
+     * deviations e = x − c, Σe and Σe² (even and odd rows apart), then the tile's mean relative to row 0,
+     * (c − K) + Σe/n, into tmp[4L+at:], and its corrected two-pass M2 = Σe² − (Σe)²/n, which cancels c's
+     * error, into tmp[8L+at:]. Two vectors, not four: with AVX2's 16 registers, four spill.
      */
-    private static void merge(float[] mean, float[] m2, int f, FloatVector t, FloatVector q, float fb, float fab) {
-        FloatVector m = FloatVector.fromArray(S, mean, f), delta = t.sub(m);
-        delta.mul(fb).add(m).intoArray(mean, f);
-        delta.mul(delta).mul(fab).add(FloatVector.fromArray(S, m2, f).add(q)).intoArray(m2, f);
+    private static void deviations(float[] x, int from, int end, int features, float invT, int f, float[] tmp, int at) {
+        FloatVector c0 = FloatVector.fromArray(S, tmp, at), c1 = FloatVector.fromArray(S, tmp, at + L);
+        FloatVector d0 = FloatVector.zero(S), d1 = d0, q0 = d0, q1 = d0, h0 = d0, h1 = d0, w0 = d0, w1 = d0;
+        int o = from;
+        for (; o + features < end; o += 2 * features) {
+            int p = o + features;
+            FloatVector e0 = FloatVector.fromArray(S, x, o).sub(c0), e1 = FloatVector.fromArray(S, x, o + L).sub(c1);
+            FloatVector g0 = FloatVector.fromArray(S, x, p).sub(c0), g1 = FloatVector.fromArray(S, x, p + L).sub(c1);
+            d0 = d0.add(e0); d1 = d1.add(e1); q0 = e0.fma(e0, q0); q1 = e1.fma(e1, q1);
+            h0 = h0.add(g0); h1 = h1.add(g1); w0 = g0.fma(g0, w0); w1 = g1.fma(g1, w1);
+        }
+        if (o < end) {
+            FloatVector e0 = FloatVector.fromArray(S, x, o).sub(c0), e1 = FloatVector.fromArray(S, x, o + L).sub(c1);
+            d0 = d0.add(e0); d1 = d1.add(e1); q0 = e0.fma(e0, q0); q1 = e1.fma(e1, q1);
+        }
+        d0 = d0.add(h0); d1 = d1.add(h1); q0 = q0.add(w0); q1 = q1.add(w1);
+        c0.sub(FloatVector.fromArray(S, x, f)).add(d0.mul(invT)).intoArray(tmp, 4 * L + at);
+        c1.sub(FloatVector.fromArray(S, x, f + L)).add(d1.mul(invT)).intoArray(tmp, 5 * L + at);
+        q0.sub(d0.mul(d0).mul(invT)).intoArray(tmp, 8 * L + at);
+        q1.sub(d1.mul(d1).mul(invT)).intoArray(tmp, 9 * L + at);
+    }
+
+    /**
+     * Chan et al.'s merge of tiles (mean t at tmp[4L:], sum of squared deviations q at tmp[8L:], n_b rows) into
+     * the running (mean, M2) of n_a rows for {@code width} features at f: δ = t − mean; mean += δ·n_b/n;
+     * M2 += q + δ²·n_a·n_b/n.
+     */
+    private static void merge(float[] mean, float[] m2, int f, int width, float[] tmp, float fb, float fab) {
+        for (int i = 0; i < width; i += L) {
+            FloatVector m = FloatVector.fromArray(S, mean, f + i), delta = FloatVector.fromArray(S, tmp, 4 * L + i).sub(m);
+            delta.mul(fb).add(m).intoArray(mean, f + i);
+            delta.mul(delta).mul(fab).add(FloatVector.fromArray(S, m2, f + i).add(FloatVector.fromArray(S, tmp, 8 * L + i))).intoArray(m2, f + i);
+        }
     }
 
     /** Below this many elements a BN kernel runs on the calling thread (a parallel call costs a few µs). */
@@ -146,6 +159,22 @@ public final class Norm {
         });
     }
 
+    /** A row range [r0, r1). */
+    @FunctionalInterface
+    private interface RowRange {
+        void run(int r0, int r1);
+    }
+
+    /** Runs an element-wise kernel over row blocks on the kernel threads when the batch is large (same bits). */
+    private static void byRows(int rows, int features, RowRange body) {
+        int chunks = (long) rows * features < PARALLEL_MIN_ELEMENTS ? 1 : Math.min(rows, Parallel.threads());
+        if (chunks <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        Parallel.forEach(chunks, c -> body.run((int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks)));
+    }
+
     /** Rows per tile: about 16 KB of the column range, so a tile read twice is read from L1 the second time. */
     private static int tileRows(int width) {
         return Math.max(4, Math.min(256, 4096 / Math.max(1, width)));
@@ -162,27 +191,22 @@ public final class Norm {
      * statistics). Centring first keeps full precision when |μ| ≫ σ; {@code x·s + (β − μ·s)} would not.
      */
     public static void centeredAffine(float[] x, float[] y, int rows, int features, float[] center, float[] scale, float[] shift) {
-        byFeatures(rows, features, (f0, f1) -> centeredAffine(x, y, rows, features, f0, f1, center, scale, shift));
+        byRows(rows, features, (r0, r1) -> centeredAffine(x, y, r0, r1, features, center, scale, shift));
     }
 
-    private static void centeredAffine(float[] x, float[] y, int rows, int features, int f0, int f1, float[] center, float[] scale, float[] shift) {
-        int tile = tileRows(features);   // from the full width, not the range: the same tiles on any thread count
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            int base = r0 * features, end = Math.min(rows, r0 + tile) * features;
-            int f = f0;
-            for (; f + 2 * L <= f1; f += 2 * L) {
-                FloatVector c0 = FloatVector.fromArray(S, center, f), c1 = FloatVector.fromArray(S, center, f + L);
-                FloatVector a0 = FloatVector.fromArray(S, scale, f), a1 = FloatVector.fromArray(S, scale, f + L);
-                FloatVector t0 = FloatVector.fromArray(S, shift, f), t1 = FloatVector.fromArray(S, shift, f + L);
-                for (int o = base + f; o < end; o += features) {
-                    FloatVector.fromArray(S, x, o).sub(c0).fma(a0, t0).intoArray(y, o);
-                    FloatVector.fromArray(S, x, o + L).sub(c1).fma(a1, t1).intoArray(y, o + L);
-                }
+    /**
+     * Rows [r0, r1) in memory order, the per-feature vectors reloaded from L1 for each row: 1.19–1.25× the
+     * column-blocked loop it replaced (paired, 1024×128, Zen 3), whose row stride C2 cannot range-check away.
+     */
+    private static void centeredAffine(float[] x, float[] y, int r0, int r1, int features, float[] center, float[] scale, float[] shift) {
+        int vEnd = S.loopBound(features);
+        for (int r = r0; r < r1; r++) {
+            int o = r * features, f = 0;
+            for (; f < vEnd; f += L) {
+                FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, center, f))
+                    .fma(FloatVector.fromArray(S, scale, f), FloatVector.fromArray(S, shift, f)).intoArray(y, o + f);
             }
-            for (; f < f1; f++) {
-                float c = center[f], a = scale[f], t = shift[f];
-                for (int o = base + f; o < end; o += features) y[o] = (x[o] - c) * a + t;
-            }
+            for (; f < features; f++) y[o + f] = (x[o + f] - center[f]) * scale[f] + shift[f];
         }
     }
 
@@ -195,17 +219,27 @@ public final class Norm {
     public static void batchNormBackward(float[] x, float[] dy, float[] dx, int rows, int features,
                                          float[] mean, float[] invStd, float[] gamma,
                                          float[] dgamma, float[] dbeta) {
-        byFeatures(rows, features, (f0, f1) -> batchNormBackward(x, dy, dx, rows, features, f0, f1, mean, invStd, gamma, dgamma, dbeta));
+        byFeatures(rows, features, (f0, f1) -> parameterGradients(x, dy, rows, features, f0, f1, mean, invStd, dgamma, dbeta));
+        if (dx == null) return;
+        // dx = k·dy + (x−μ)·u + w with k = γ·invStd, u = −k·invStd·dgamma/rows, w = −k·dbeta/rows.
+        float invRows = 1f / rows;
+        float[] k = new float[features], u = new float[features], w = new float[features];
+        for (int f = 0; f < features; f++) {
+            float is = invStd[f], kf = gamma == null ? is : gamma[f] * is;
+            k[f] = kf;
+            u[f] = kf * is * dgamma[f] * -invRows;
+            w[f] = kf * dbeta[f] * -invRows;
+        }
+        byRows(rows, features, (r0, r1) -> inputGradient(x, dy, dx, r0, r1, features, mean, k, u, w));
     }
 
-    private static void batchNormBackward(float[] x, float[] dy, float[] dx, int rows, int features, int f0, int f1,
-                                          float[] mean, float[] invStd, float[] gamma, float[] dgamma, float[] dbeta) {
-        float invRows = 1f / rows;
+    /** dbeta[f] = Σ_b dy and dgamma[f] = Σ_b dy·x̂ for features [f0, f1), each summed in plain row order. */
+    private static void parameterGradients(float[] x, float[] dy, int rows, int features, int f0, int f1,
+                                           float[] mean, float[] invStd, float[] dgamma, float[] dbeta) {
         int tile = tileRows(2 * features);   // two arrays per tile
         java.util.Arrays.fill(dbeta, f0, f1, 0f);
         java.util.Arrays.fill(dgamma, f0, f1, 0f);
-        // Pass 1, row tiles in memory order: dbeta = Σ dy, dgamma = Σ dy·x̂. The running sums are carried from
-        // tile to tile, so each feature is summed in plain row order.
+        // Row tiles in memory order; the running sums are carried from tile to tile.
         for (int r0 = 0; r0 < rows; r0 += tile) {
             int base = r0 * features, end = Math.min(rows, r0 + tile) * features;
             int f = f0;
@@ -234,32 +268,22 @@ public final class Norm {
                 dgamma[f] = sg;
             }
         }
-        if (dx == null) return;
-        // Pass 2: dx = k·dy + (x−μ)·u + w with k = γ·invStd, u = −k·invStd·dgamma/rows, w = −k·dbeta/rows.
-        // (x−μ) is formed first: folding −u·μ into w would cancel catastrophically when |μ| ≫ σ.
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            int base = r0 * features, end = Math.min(rows, r0 + tile) * features;
-            int f = f0;
-            for (; f + 2 * L <= f1; f += 2 * L) {
-                FloatVector m0 = FloatVector.fromArray(S, mean, f), m1 = FloatVector.fromArray(S, mean, f + L);
-                FloatVector i0 = FloatVector.fromArray(S, invStd, f), i1 = FloatVector.fromArray(S, invStd, f + L);
-                FloatVector k0 = gamma == null ? i0 : FloatVector.fromArray(S, gamma, f).mul(i0);
-                FloatVector k1 = gamma == null ? i1 : FloatVector.fromArray(S, gamma, f + L).mul(i1);
-                FloatVector u0 = k0.mul(i0).mul(FloatVector.fromArray(S, dgamma, f)).mul(-invRows);
-                FloatVector u1 = k1.mul(i1).mul(FloatVector.fromArray(S, dgamma, f + L)).mul(-invRows);
-                FloatVector w0 = k0.mul(FloatVector.fromArray(S, dbeta, f)).mul(-invRows);
-                FloatVector w1 = k1.mul(FloatVector.fromArray(S, dbeta, f + L)).mul(-invRows);
-                for (int o = base + f; o < end; o += features) {
-                    FloatVector r0v = FloatVector.fromArray(S, dy, o).fma(k0, w0), r1v = FloatVector.fromArray(S, dy, o + L).fma(k1, w1);
-                    FloatVector.fromArray(S, x, o).sub(m0).fma(u0, r0v).intoArray(dx, o);
-                    FloatVector.fromArray(S, x, o + L).sub(m1).fma(u1, r1v).intoArray(dx, o + L);
-                }
+    }
+
+    /**
+     * dx for rows [r0, r1) in memory order: {@code dx = k·dy + (x−μ)·u + w}. (x−μ) is formed first: folding
+     * −u·μ into w would cancel catastrophically when |μ| ≫ σ.
+     */
+    private static void inputGradient(float[] x, float[] dy, float[] dx, int r0, int r1, int features,
+                                      float[] mean, float[] k, float[] u, float[] w) {
+        int vEnd = S.loopBound(features);
+        for (int r = r0; r < r1; r++) {
+            int o = r * features, f = 0;
+            for (; f < vEnd; f += L) {
+                FloatVector t = FloatVector.fromArray(S, dy, o + f).fma(FloatVector.fromArray(S, k, f), FloatVector.fromArray(S, w, f));
+                FloatVector.fromArray(S, x, o + f).sub(FloatVector.fromArray(S, mean, f)).fma(FloatVector.fromArray(S, u, f), t).intoArray(dx, o + f);
             }
-            for (; f < f1; f++) {
-                float m = mean[f], is = invStd[f];
-                float k = (gamma == null ? 1f : gamma[f]) * is, u = -k * is * dgamma[f] * invRows, w = -k * dbeta[f] * invRows;
-                for (int o = base + f; o < end; o += features) dx[o] = dy[o] * k + (x[o] - m) * u + w;
-            }
+            for (; f < features; f++) dx[o + f] = dy[o + f] * k[f] + (x[o + f] - mean[f]) * u[f] + w[f];
         }
     }
 
