@@ -80,7 +80,7 @@ public final class Batches {
         int chunks = (long) rows * cols >= (1 << 18) ? dev.keel.kernels.Parallel.threads() : 1;
         dev.keel.kernels.Parallel.forEach(chunks, c -> {
             int r0 = (int) ((long) rows * c / chunks), r1 = (int) ((long) rows * (c + 1) / chunks);
-            for (int r = r0; r < r1; r++) System.arraycopy(src, index[from + r] * cols, dst, r * cols, cols);
+            dev.keel.kernels.Gather.rows(src, cols, index, from, r0, r1, dst);
         });
     }
 }
