@@ -291,21 +291,35 @@ public final class Elementwise {
      */
     private static final int NARROW_SOFTMAX_COLS = 16;
 
+    /** From this many elements softmax is split by rows while a worker is awake ({@link Parallel#helpersAwake}). */
+    private static final int SOFTMAX_PARALLEL_MIN = 1 << 13;
+
     public static void softmax(float[] z, float[] y, int rows, int cols) {
+        int chunks = rows >= 2 && (long) rows * cols >= SOFTMAX_PARALLEL_MIN && Parallel.helpersAwake() ? Parallel.threads() : 1;
+        if (chunks == 1) {
+            softmax(z, y, 0, rows, cols);
+            return;
+        }
+        // Each row's values do not depend on the split: the vector exp and its scalar twin give the same bits.
+        Parallel.forEach(chunks, c -> softmax(z, y, (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks), cols));
+    }
+
+    /** Softmax of rows [r0, r1). */
+    static void softmax(float[] z, float[] y, int r0, int r1, int cols) {
         if (cols <= NARROW_SOFTMAX_COLS) {
-            // Narrow rows (10 classes): the whole batch is one contiguous run of z − max, so exp runs over full
+            // Narrow rows (10 classes): the rows are one contiguous run of z − max, so exp runs over full
             // vectors that span rows; maxima, sums and scaling are per row, in a fixed order.
-            int total = rows * cols;
-            for (int r = 0; r < rows; r++) {
+            int first = r0 * cols, total = r1 * cols;
+            for (int r = r0; r < r1; r++) {
                 int o = r * cols;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
                 for (int j = 0; j < cols; j++) y[o + j] = z[o + j] - max;
             }
-            int upper = S.loopBound(total), i = 0;
+            int upper = first + S.loopBound(total - first), i = first;
             for (; i < upper; i += L) exp(FloatVector.fromArray(S, y, i)).intoArray(y, i);
             for (; i < total; i++) y[i] = exp(y[i]);
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 int o = r * cols;
                 float sum = 0f;
                 for (int j = 0; j < cols; j++) sum += y[o + j];
@@ -315,7 +329,7 @@ public final class Elementwise {
             return;
         }
         int upper = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int o = r * cols, c = 0;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);

@@ -54,6 +54,12 @@ public final class Gemm {
      * core's cache), while from batch 64 up, splitting everything above 4M gains 7–29% on two threads.
      */
     private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 22);
+    /**
+     * From this many multiply-adds (256K) a GEMM is split when a worker is already awake
+     * ({@link Parallel#helpersAwake}): the output layer's three 655K-FMA GEMMs in a batch-1024 step, which
+     * follow or precede the large ones. -Dkeel.awakeMinFmas.
+     */
+    private static final long AWAKE_MIN_FMAS = Long.getLong("keel.awakeMinFmas", 1L << 18);
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0]});
@@ -115,7 +121,7 @@ public final class Gemm {
         // Split C so that each thread packs only its own part of the larger operand: row blocks when A is the
         // larger (m > n), column blocks otherwise; fall back to the other split when there are too few blocks.
         int strips = (n + NR - 1) / NR, panels = (m + MR - 1) / MR;
-        int threads = (long) m * n * k < PARALLEL_MIN_FMAS ? 1 : Parallel.threads();
+        int threads = split((long) m * n * k) ? Parallel.threads() : 1;
         int colChunks, rowChunks;
         if (m > n && panels >= threads) {
             // Several row blocks per thread: B is shared and each block packs only its own rows of A, so extra
@@ -133,6 +139,11 @@ public final class Gemm {
             int i0 = (int) ((long) panels * ri / rc) * MR, i1 = Math.min(m, (int) ((long) panels * (ri + 1) / rc) * MR);
             block(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, i0, i1, j0, j1);
         });
+    }
+
+    /** Whether a GEMM of this many multiply-adds uses the kernel threads. */
+    private static boolean split(long fmas) {
+        return fmas >= PARALLEL_MIN_FMAS || fmas >= AWAKE_MIN_FMAS && Parallel.helpersAwake();
     }
 
     private static void checkBounds(String name, float[] arr, int off, long need) {
@@ -207,23 +218,38 @@ public final class Gemm {
         int w = n <= L ? L : 2 * L;
         float[][] buf = BUFFERS.get();
         if (buf[3].length < k * w) buf[3] = new float[k * w];
-        float[] bp = buf[3], tile = buf[2];
+        float[] bp = buf[3];
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, bOff + p * n, bp, p * w, n);
             java.util.Arrays.fill(bp, p * w + n, (p + 1) * w, 0f);   // padding lanes: zeros, never stale denormals
         }
+        int rowsAtOnce = NARROW_ROWS * L / w;   // 8 rows of one vector or 4 of two: 8 accumulators either way
+        // Threads take whole groups of rows (the last one also the leftover rows), so every row goes through
+        // the same kernel as on one thread: the same bits.
+        int groups = m / rowsAtOnce;
+        int chunks = groups >= 2 && split((long) m * n * k) ? Math.min(groups, Parallel.threads()) : 1;
+        Parallel.forEach(chunks, ch -> {
+            int i0 = groups * ch / chunks * rowsAtOnce, i1 = ch == chunks - 1 ? m : groups * (ch + 1) / chunks * rowsAtOnce;
+            narrowRows(transA, m, n, k, w, a, aOff, bp, c, cOff, i0, i1);
+        });
+    }
+
+    /** Rows [i0, i1) of a narrow product, with B already packed into bp (rows w wide). */
+    private static void narrowRows(boolean transA, int m, int n, int k, int w, float[] a, int aOff, float[] bp,
+                                   float[] c, int cOff, int i0, int i1) {
+        float[] tile = BUFFERS.get()[2];
         java.util.Arrays.fill(tile, 0, NARROW_ROWS * L, 0f);
         // op(A)[i, p] sits at aOff + i·rowStep + p·depthStep.
         int rowStep = transA ? 1 : k, depthStep = transA ? m : 1;
-        int rowsAtOnce = NARROW_ROWS * L / w;   // 8 rows of one vector or 4 of two: 8 accumulators either way
-        int i = 0;
-        for (; i + rowsAtOnce <= m; i += rowsAtOnce) {
+        int rowsAtOnce = NARROW_ROWS * L / w;
+        int i = i0;
+        for (; i + rowsAtOnce <= i1; i += rowsAtOnce) {
             for (int r = 0; r < rowsAtOnce; r++) System.arraycopy(c, cOff + (i + r) * n, tile, r * w, n);
             if (w == L) narrowRows8(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
             else narrowRows4x2(a, aOff + i * rowStep, rowStep, depthStep, k, bp, tile);
             for (int r = 0; r < rowsAtOnce; r++) System.arraycopy(tile, r * w, c, cOff + (i + r) * n, n);
         }
-        for (; i < m; i++) {
+        for (; i < i1; i++) {
             System.arraycopy(c, cOff + i * n, tile, 0, n);
             if (w == L) narrowRow(a, aOff + i * rowStep, depthStep, k, bp, tile);
             else narrowRow2(a, aOff + i * rowStep, depthStep, k, bp, tile);

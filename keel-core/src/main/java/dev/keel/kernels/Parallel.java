@@ -40,6 +40,18 @@ public final class Parallel {
         threads = Math.min(n, PROCESSORS);
     }
 
+    /**
+     * True if more than one thread may be used and a worker is spinning after a recent job, not parked. Kernels
+     * too small to pay for waking a parked worker split only then: in a batch-1024 step the workers stay awake
+     * between the large GEMMs, while at batch 32 nothing else is split and they stay parked. Only a hint (a
+     * worker may park just after): results are the same whichever way it goes.
+     */
+    public static boolean helpersAwake() {
+        if (threads <= 1) return false;
+        for (Worker w : WORKERS) if (w != null && !w.parked) return true;
+        return false;
+    }
+
     /** Runs {@code body.accept(c)} for every c in [0, chunks); returns when all are done. */
     public static void forEach(int chunks, IntConsumer body) {
         int t = Math.min(threads, chunks);

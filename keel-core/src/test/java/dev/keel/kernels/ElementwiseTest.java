@@ -82,4 +82,19 @@ class ElementwiseTest {
             for (int j = 0; j < cols; j++) assertEquals(Math.exp(z[r * cols + j] - max) / sum, y[r * cols + j], 3e-7);
         }
     }
+
+    /** Threads take row ranges of a softmax; any split must give every row the bits of the whole-batch call. */
+    @Test
+    void softmaxSplitIntoRowRangesGivesTheSameBits() {
+        for (int cols : new int[] {10, 79}) {
+            int rows = 1000;
+            float[] z = inputs(rows * cols), whole = new float[z.length], parts = new float[z.length];
+            Elementwise.softmax(z, whole, rows, cols);
+            for (int[] cut : new int[][] {{0, 1, 1000}, {0, 333, 1000}, {0, 500, 501, 1000}, {0, 7, 999, 1000}}) {
+                java.util.Arrays.fill(parts, Float.NaN);
+                for (int i = 0; i + 1 < cut.length; i++) Elementwise.softmax(z, parts, cut[i], cut[i + 1], cols);
+                assertArrayEquals(whole, parts, "cols " + cols + ", cuts " + java.util.Arrays.toString(cut));
+            }
+        }
+    }
 }

@@ -65,7 +65,9 @@ class GemmTest {
             "64,10,1024,true,false", "13,7,300,true,false", "1024,128,784,false,false", "128,64,1024,true,false",
             "1024,64,10,false,true", "33,17,70,false,true", "19,23,11,true,true", "100,40,600,false,false",
             "1027,10,64,false,false", "67,12,90,true,false", "11,9,20,false,false", "40,31,17,false,false",
-            "300,48,600,true,false", "784,128,1024,true,false"
+            "300,48,600,true,false", "784,128,1024,true,false",
+            // narrow outputs large enough to be split across threads (5.2M FMAs)
+            "8192,10,64,false,false", "64,10,8192,true,false", "8195,10,64,false,false"
     })
     void everyPathSumsInTheSameOrderAsASequentialFmaLoop(int m, int n, int k, boolean ta, boolean tb) {
         float[] a = random(m * k, 7), b = random(k * n, 8), bias = random(m * n, 9);
