@@ -70,11 +70,6 @@ public final class Elementwise {
         return er * Float.intBitsToFloat(bits);
     }
 
-    /** {@code y[r×cols] = bias[cols]} broadcast to every row (the start value of a GEMM that accumulates). */
-    public static void fillRows(float[] y, int rows, int cols, float[] bias) {
-        for (int r = 0; r < rows; r++) System.arraycopy(bias, 0, y, r * cols, cols);
-    }
-
     /** {@code sum[cols] = Σ_r g[r×cols]} (a bias gradient). */
     public static void sumRows(float[] g, int rows, int cols, float[] sum) {
         java.util.Arrays.fill(sum, 0, cols, 0f);

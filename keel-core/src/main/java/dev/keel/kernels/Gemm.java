@@ -99,22 +99,47 @@ public final class Gemm {
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null);
+    }
+
+    /**
+     * {@code C[m×n] = bias + op(A)·op(B)}, {@code bias[n]} added to every row (a Dense layer's forward). The
+     * same bits as filling C with the bias and accumulating.
+     */
+    public static void gemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] bias) {
+        checkBounds("bias", bias, 0, n);
+        gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias);
+    }
+
+    /**
+     * Unless accumulating, C starts as zeros or the bias rows. Each block of C is filled by the thread that
+     * computes it, just before it does: the fill runs in parallel, and the block is in that core's cache when
+     * the kernel first loads it (a separate pass over the first layer's 512 KB output ran serially and left
+     * most of it in L3).
+     */
+    private static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                             float[] c, int cOff, boolean accumulate, float[] bias) {
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
         checkBounds("A", a, aOff, (long) m * k);
         checkBounds("B", b, bOff, (long) k * n);
         checkBounds("C", c, cOff, (long) m * n);
         if (m == 0 || n == 0) return;
-        if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-        if (k == 0) return;
+        boolean init = !accumulate;
+        if (k == 0) {
+            if (init) initRows(c, cOff, n, 0, m, 0, n, bias);
+            return;
+        }
 
         if (n < NR && !transB && (m >= NARROW_ROWS || transA)) {
             // A narrow output (10 classes), forward or weight gradient: one or two vectors per row of C.
-            narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff);
+            narrow(transA, m, n, k, a, aOff, b, bOff, c, cOff, init, bias);
             return;
         }
         if ((m < MR || n < NR) && !transA && !transB) {
             // A few rows (batch-1 inference) or a narrow output (10 classes): packing would cost more than the
             // arithmetic; each row streams B, which is then small enough to stay in cache.
+            if (init) initRows(c, cOff, n, 0, m, 0, n, bias);
             for (int i = 0; i < m; i++) rowTimesMatrix(a, aOff + i * k, b, bOff, c, cOff + i * n, k, n);
             return;
         }
@@ -137,8 +162,18 @@ public final class Gemm {
             int ci = chunk % cc, ri = chunk / cc;
             int j0 = (int) ((long) strips * ci / cc) * NR, j1 = Math.min(n, (int) ((long) strips * (ci + 1) / cc) * NR);
             int i0 = (int) ((long) panels * ri / rc) * MR, i1 = Math.min(m, (int) ((long) panels * (ri + 1) / rc) * MR);
+            if (init) initRows(c, cOff, n, i0, i1, j0, j1, bias);
             block(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, i0, i1, j0, j1);
         });
+    }
+
+    /** C[i0:i1, j0:j1] = 0, or bias[j0:j1] in every row. */
+    private static void initRows(float[] c, int cOff, int n, int i0, int i1, int j0, int j1, float[] bias) {
+        for (int i = i0; i < i1; i++) {
+            int o = cOff + i * n;
+            if (bias == null) java.util.Arrays.fill(c, o + j0, o + j1, 0f);
+            else System.arraycopy(bias, j0, c, o + j0, j1 - j0);
+        }
     }
 
     /** Whether a GEMM of this many multiply-adds uses the kernel threads. */
@@ -213,7 +248,8 @@ public final class Gemm {
      * The eight-row and one-row loops are separate methods so that each is compiled for its own use (a
      * batch-1 warm-up must not shape the code that later runs 1024 rows).
      */
-    private static void narrow(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    private static void narrow(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               boolean init, float[] bias) {
         // One vector per row of C when n fits in one (10 classes with AVX-512), else two (10 classes with AVX2).
         int w = n <= L ? L : 2 * L;
         float[][] buf = BUFFERS.get();
@@ -230,6 +266,7 @@ public final class Gemm {
         int chunks = groups >= 2 && split((long) m * n * k) ? Math.min(groups, Parallel.threads()) : 1;
         Parallel.forEach(chunks, ch -> {
             int i0 = groups * ch / chunks * rowsAtOnce, i1 = ch == chunks - 1 ? m : groups * (ch + 1) / chunks * rowsAtOnce;
+            if (init) initRows(c, cOff, n, i0, i1, 0, n, bias);
             narrowRows(transA, m, n, k, w, a, aOff, bp, c, cOff, i0, i1);
         });
     }

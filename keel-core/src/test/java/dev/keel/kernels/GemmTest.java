@@ -72,7 +72,7 @@ class GemmTest {
     void everyPathSumsInTheSameOrderAsASequentialFmaLoop(int m, int n, int k, boolean ta, boolean tb) {
         float[] a = random(m * k, 7), b = random(k * n, 8), bias = random(m * n, 9);
         for (boolean accumulate : new boolean[] {false, true}) {
-            float[] c = accumulate ? bias.clone() : new float[m * n];
+            float[] c = accumulate ? bias.clone() : random(m * n, 10);   // stale values: without accumulate C is overwritten
             Gemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -94,6 +94,18 @@ class GemmTest {
         int expected = forced != null ? Integer.parseInt(forced) : Gemm.S.vectorBitSize() >= 512 ? 8 : 5;
         assertTrue(Gemm.MR == expected, "micro-kernel rows " + Gemm.MR + ", expected " + expected + " (" + Gemm.microKernel() + ")");
         assertTrue(Gemm.MC % Gemm.MR == 0, "row blocks must hold whole panels");
+    }
+
+    /** Each thread fills its own block with the bias; every path must give the bits of fill-then-accumulate. */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"1,128,784", "3,10,64", "1024,10,64", "1024,128,784", "37,16,50", "8192,10,64", "0,5,3", "4,6,0"})
+    void biasStartGivesTheBitsOfFillingThenAccumulating(int m, int n, int k) {
+        float[] a = random(m * k, 11), b = random(k * n, 12), bias = random(n, 13);
+        float[] want = new float[m * n], got = random(m * n, 14);   // stale values must all be overwritten
+        for (int i = 0; i < m; i++) System.arraycopy(bias, 0, want, i * n, n);
+        Gemm.gemm(false, false, m, n, k, a, 0, b, 0, want, 0, true);
+        Gemm.gemmBias(false, false, m, n, k, a, 0, b, 0, got, 0, bias);
+        assertArrayEquals(want, got);
     }
 
     @Test

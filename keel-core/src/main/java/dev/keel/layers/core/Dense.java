@@ -119,8 +119,7 @@ public final class Dense extends Layer implements SoftmaxHead {
     public void forward(float[] x, float[] y, int batch, boolean training, Scratch scratch) {
         int rows = batch * (inputSize() / in);
         if (useBias) {
-            Elementwise.fillRows(y, rows, units, bias.value());
-            Gemm.gemm(false, false, rows, units, in, x, 0, kernel.value(), 0, y, 0, true);
+            Gemm.gemmBias(false, false, rows, units, in, x, 0, kernel.value(), 0, y, 0, bias.value());
         } else {
             Gemm.gemm(false, false, rows, units, in, x, 0, kernel.value(), 0, y, 0, false);
         }
