@@ -1,0 +1,92 @@
+package dev.keel.bench;
+
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Two builds of keel-core trained in turns in one JVM, epoch by epoch: {@code bin/bench versions REV}.
+ *
+ * <p>On a shared machine whose speed drifts by tens of percent within minutes, two separate runs cannot show a
+ * change of a few percent. Here each version gets its own class loader (keel-core jar first, then this
+ * benchmark's jar for {@link EpochRunner}); the two alternate which goes first, and the result is the median of
+ * the per-round time ratios. Comparing a build with itself shows the method's own spread. The data are random
+ * (60,000 × 784, one-hot over 10 classes): only the shapes matter for timing.
+ */
+public final class VersionPair {
+    public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench versions: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16]");
+        Path[] jars = {Path.of(args[0]), Path.of(args[1])};
+        for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
+        int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16;
+        for (int i = 2; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--batch" -> batch = positive("--batch", v);
+                case "--threads" -> threads = positive("--threads", v);
+                case "--rounds" -> rounds = positive("--rounds", v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N");
+            }
+            i++;
+        }
+        int samples = 60_000;
+        SplittableRandom r = new SplittableRandom(1);
+        float[] x = new float[samples * 784], y = new float[samples * 10];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        for (int i = 0; i < samples; i++) y[i * 10 + r.nextInt(10)] = 1f;
+        URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
+        Object[] runner = new Object[2];
+        Method[] epoch = new Method[2];
+        for (int v = 0; v < 2; v++) {
+            URLClassLoader loader = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
+            Class<?> c = loader.loadClass(EpochRunner.class.getName());
+            runner[v] = c.getConstructor(float[].class, float[].class, int.class, int.class).newInstance(x, y, samples, batch);
+            epoch[v] = c.getMethod("epoch", int.class);
+        }
+        for (int w = 0; w < 2; w++) for (int v = 0; v < 2; v++) epoch[v].invoke(runner[v], threads);   // warm-up
+        double[] oldMs = new double[rounds], newMs = new double[rounds], speedup = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            int first = i & 1;
+            long a = (long) epoch[first].invoke(runner[first], threads);
+            long b = (long) epoch[1 - first].invoke(runner[1 - first], threads);
+            oldMs[i] = (first == 0 ? a : b) / 1e6;
+            newMs[i] = (first == 0 ? b : a) / 1e6;
+            speedup[i] = oldMs[i] / newMs[i];
+        }
+        Arrays.sort(oldMs);
+        Arrays.sort(newMs);
+        Arrays.sort(speedup);
+        System.out.printf(Locale.ROOT, "| batch | threads | rounds | old ms/epoch | new ms/epoch | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.3f× (%.2f–%.2f) |%n", batch, threads, rounds,
+                median(oldMs), median(newMs), median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static int positive(String name, String v) {
+        try {
+            int n = Integer.parseInt(v == null ? "" : v);
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " needs a positive integer, got '" + v + "'");
+    }
+}
