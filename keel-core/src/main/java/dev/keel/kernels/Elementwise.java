@@ -44,12 +44,14 @@ public final class Elementwise {
     }
 
     /**
-     * The lanes' sum in a fixed order. {@code reduceLanes(ADD)} may sum in any order (the compiled form uses a
-     * tree, the interpreted fallback a chain), which would make results depend on JIT timing.
+     * The sum of {@code lanes[0:L]} in a fixed order, lane 0 first. {@code reduceLanes(ADD)} may sum in any order
+     * (the compiled form uses a tree, the interpreted fallback a chain), which would make results depend on JIT
+     * timing. The vector is stored to the array by the caller: passed as an argument to a call C2 does not
+     * inline, a FloatVector is boxed on the heap (64 bytes per softmax row at 1024×128).
      */
-    static float sumLanes(FloatVector v) {
+    static float sumLanes(float[] lanes) {
         float s = 0f;
-        for (int i = 0; i < L; i++) s += v.lane(i);
+        for (int i = 0; i < L; i++) s += lanes[i];
         return s;
     }
 
@@ -324,17 +326,26 @@ public final class Elementwise {
             return;
         }
         int upper = S.loopBound(cols);
+        float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {
             int o = r * cols, c = 0;
+            // The row's maximum, lanewise then across the lanes: max is exact and MAX follows Math.max (NaN, ±0),
+            // so the order does not matter. (A scalar Math.max chain took half of a 1024×128 softmax.)
+            FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; c < upper; c += L) mv = mv.max(FloatVector.fromArray(S, z, o + c));
+            mv.intoArray(lanes, 0);
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
+            for (int j = 0; j < L; j++) max = Math.max(max, lanes[j]);
+            for (; c < cols; c++) max = Math.max(max, z[o + c]);
+            c = 0;
             FloatVector acc = FloatVector.zero(S);
             for (; c < upper; c += L) {
                 FloatVector e = exp(FloatVector.fromArray(S, z, o + c).sub(max));
                 e.intoArray(y, o + c);
                 acc = acc.add(e);
             }
-            float sum = sumLanes(acc);
+            acc.intoArray(lanes, 0);
+            float sum = sumLanes(lanes);
             for (; c < cols; c++) { float e = exp(z[o + c] - max); y[o + c] = e; sum += e; }
             float inv = 1f / sum;
             for (int j = 0; j < cols; j++) y[o + j] *= inv;

@@ -97,4 +97,25 @@ class ElementwiseTest {
             }
         }
     }
+
+    /** The wide path (79 classes: vectors plus a tail) against double precision; a NaN logit makes its row NaN. */
+    @Test
+    void wideSoftmaxMatchesDoublePrecisionAndPropagatesNaN() {
+        int rows = 50, cols = 79;
+        float[] z = inputs(rows * cols), y = new float[z.length];
+        z[3 * cols + 77] = Float.NaN;   // in the scalar tail
+        z[7 * cols + 5] = Float.NaN;    // in a vector
+        z[9 * cols + 40] = 60f;         // the row's maximum far above the rest
+        Elementwise.softmax(z, y, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            if (r == 3 || r == 7) {
+                for (int j = 0; j < cols; j++) assertTrue(Float.isNaN(y[r * cols + j]), "row " + r + " must be NaN");
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < cols; j++) max = Math.max(max, z[r * cols + j]);
+            for (int j = 0; j < cols; j++) sum += Math.exp(z[r * cols + j] - max);
+            for (int j = 0; j < cols; j++) assertEquals(Math.exp(z[r * cols + j] - max) / sum, y[r * cols + j], 3e-7, "row " + r);
+        }
+    }
 }
