@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * change of a few percent. Here each version gets its own class loader (keel-core jar first, then this
  * benchmark's jar for {@link EpochRunner}); the two alternate which goes first, and the result is the median of
  * the per-round time ratios. Comparing a build with itself shows the method's own spread. The data are random
- * (60,000 × 784, one-hot over 10 classes): only the shapes matter for timing.
+ * (60,000 × 784 by default, one-hot over 10 classes): only the shapes matter for timing. Fewer samples per
+ * round and more rounds interleave the two versions more finely.
  */
 public final class VersionPair {
     public static void main(String[] args) throws Exception {
@@ -29,21 +30,22 @@ public final class VersionPair {
     }
 
     private static void run(String[] args) throws Exception {
-        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16]");
+        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000]");
         Path[] jars = {Path.of(args[0]), Path.of(args[1])};
         for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
-        int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16;
+        int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000;
         for (int i = 2; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--batch" -> batch = positive("--batch", v);
                 case "--threads" -> threads = positive("--threads", v);
                 case "--rounds" -> rounds = positive("--rounds", v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N");
+                case "--samples" -> samples = positive("--samples", v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N");
             }
             i++;
         }
-        int samples = 60_000;
+        if (samples < batch) throw new IllegalArgumentException("--samples " + samples + " is less than one batch of " + batch);
         SplittableRandom r = new SplittableRandom(1);
         float[] x = new float[samples * 784], y = new float[samples * 10];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();

@@ -169,6 +169,10 @@ public final class Gemm {
 
     /** C[i0:i1, j0:j1] = 0, or bias[j0:j1] in every row. */
     private static void initRows(float[] c, int cOff, int n, int i0, int i1, int j0, int j1, float[] bias) {
+        if (bias == null && j0 == 0 && j1 == n) {   // whole rows: one contiguous fill (narrow outputs have 10-float rows)
+            java.util.Arrays.fill(c, cOff + i0 * n, cOff + i1 * n, 0f);
+            return;
+        }
         for (int i = i0; i < i1; i++) {
             int o = cOff + i * n;
             if (bias == null) java.util.Arrays.fill(c, o + j0, o + j1, 0f);
@@ -264,6 +268,11 @@ public final class Gemm {
         // the same kernel as on one thread: the same bits.
         int groups = m / rowsAtOnce;
         int chunks = groups >= 2 && split((long) m * n * k) ? Math.min(groups, Parallel.threads()) : 1;
+        if (chunks == 1) {   // the common case at small batches: no lambda, no dispatch
+            if (init) initRows(c, cOff, n, 0, m, 0, n, bias);
+            narrowRows(transA, m, n, k, w, a, aOff, bp, c, cOff, 0, m);
+            return;
+        }
         Parallel.forEach(chunks, ch -> {
             int i0 = groups * ch / chunks * rowsAtOnce, i1 = ch == chunks - 1 ? m : groups * (ch + 1) / chunks * rowsAtOnce;
             if (init) initRows(c, cOff, n, i0, i1, 0, n, bias);
