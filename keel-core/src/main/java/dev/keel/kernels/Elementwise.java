@@ -72,6 +72,36 @@ public final class Elementwise {
         return er * Float.intBitsToFloat(bits);
     }
 
+    /** Below this |x|, expm1 takes its Taylor polynomial: e^x − 1 would cancel (ln 2 / 2). */
+    private static final float EXPM1_SMALL = 0.34657359f;
+
+    /**
+     * e^x − 1 for x ≤ 0 (ELU's negative side), to about 4 ulp: the degree-7 Taylor polynomial for |x| below
+     * ln 2 / 2 (truncation under 2e-8 relative), {@code exp(x) − 1} beyond, where the cancellation costs at
+     * most two bits. IEEE operations only, like {@link #exp(FloatVector)}.
+     */
+    static FloatVector expm1NonPositive(FloatVector x) {
+        FloatVector p = x.fma(1f / 5040, 1f / 720);
+        p = p.fma(x, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(x, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(x, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(x, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(x, FloatVector.broadcast(S, 1f)).mul(x);
+        FloatVector big = exp(x).sub(1f);
+        return big.blend(p, x.abs().compare(VectorOperators.LT, EXPM1_SMALL));
+    }
+
+    /** The scalar twin of {@link #expm1NonPositive(FloatVector)}. */
+    static float expm1NonPositive(float x) {
+        if (!(Math.abs(x) < EXPM1_SMALL)) return exp(x) - 1f;
+        float p = Math.fma(x, 1f / 5040, 1f / 720);
+        p = Math.fma(p, x, 1f / 120);
+        p = Math.fma(p, x, 1f / 24);
+        p = Math.fma(p, x, 1f / 6);
+        p = Math.fma(p, x, 0.5f);
+        return Math.fma(p, x, 1f) * x;
+    }
+
     /** {@code sum[cols] = Σ_r g[r×cols]} (a bias gradient). */
     public static void sumRows(float[] g, int rows, int cols, float[] sum) {
         java.util.Arrays.fill(sum, 0, cols, 0f);
@@ -117,29 +147,62 @@ public final class Elementwise {
 
     // ---- leaky_relu: z if z > 0 else slope·z ----
     public static void leakyRelu(float[] z, float[] y, int n, float slope) {
-        for (int i = 0; i < n; i++) y[i] = z[i] > 0f ? z[i] : slope * z[i];
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, i);
+            zv.mul(slope).blend(zv, zv.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < n; i++) y[i] = z[i] > 0f ? z[i] : slope * z[i];
     }
 
     public static void leakyReluBackward(float[] z, float[] dy, float[] dz, int n, float slope) {
-        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? dy[i] : slope * dy[i];
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            g.mul(slope).blend(g, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f)).intoArray(dz, i);
+        }
+        for (; i < n; i++) dz[i] = z[i] > 0f ? dy[i] : slope * dy[i];
     }
 
-    // ---- elu: z if z > 0 else α(eᶻ−1); elu' = 1 or y+α ----
+    // ---- elu: z if z > 0 else α(eᶻ−1); elu' = 1 or y+α. selu: λ·elu_α(z) with Klambauer et al.'s constants ----
     public static void elu(float[] z, float[] y, int n, float alpha) {
-        for (int i = 0; i < n; i++) y[i] = z[i] > 0f ? z[i] : alpha * (float) Math.expm1(z[i]);
+        scaledElu(z, y, n, 1f, alpha);
     }
 
     public static void eluBackward(float[] z, float[] y, float[] dy, float[] dz, int n, float alpha) {
-        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? dy[i] : dy[i] * (y[i] + alpha);
+        scaledEluBackward(z, y, dy, dz, n, 1f, alpha);
     }
 
-    // ---- selu: λ·elu_α(z) with Klambauer et al.'s constants ----
     public static void selu(float[] z, float[] y, int n) {
-        for (int i = 0; i < n; i++) y[i] = SELU_SCALE * (z[i] > 0f ? z[i] : SELU_ALPHA * (float) Math.expm1(z[i]));
+        scaledElu(z, y, n, SELU_SCALE, SELU_ALPHA);
     }
 
     public static void seluBackward(float[] z, float[] y, float[] dy, float[] dz, int n) {
-        for (int i = 0; i < n; i++) dz[i] = z[i] > 0f ? SELU_SCALE * dy[i] : dy[i] * (y[i] + SELU_SCALE * SELU_ALPHA);
+        scaledEluBackward(z, y, dy, dz, n, SELU_SCALE, SELU_ALPHA);
+    }
+
+    /** {@code y = λ·(z > 0 ? z : α·expm1(z))}; NaN stays NaN. */
+    private static void scaledElu(float[] z, float[] y, int n, float lambda, float alpha) {
+        float la = lambda * alpha;
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, i);
+            FloatVector neg = expm1NonPositive(zv.min(0f)).mul(la);
+            neg.blend(zv.mul(lambda), zv.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < n; i++) y[i] = z[i] > 0f ? z[i] * lambda : expm1NonPositive(Math.min(z[i], 0f)) * la;
+    }
+
+    /** {@code dz = z > 0 ? λ·dy : dy·(y + λα)}, from the forward's output y. */
+    private static void scaledEluBackward(float[] z, float[] y, float[] dy, float[] dz, int n, float lambda, float alpha) {
+        float la = lambda * alpha;
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            FloatVector neg = g.mul(FloatVector.fromArray(S, y, i).add(la));
+            neg.blend(g.mul(lambda), FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f)).intoArray(dz, i);
+        }
+        for (; i < n; i++) dz[i] = z[i] > 0f ? lambda * dy[i] : dy[i] * (y[i] + la);
     }
 
     // ---- gelu (exact, Keras's default approximate=False): z·Φ(z) ----
@@ -213,7 +276,8 @@ public final class Elementwise {
             FloatVector zv = FloatVector.fromArray(S, z, i);
             FloatVector e = exp(zv.abs().mul(-2f));
             FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
-            t.blend(t.neg(), zv.compare(VectorOperators.LT, 0f)).intoArray(y, i);
+            // the sign bit, not z < 0, so that tanh(−0) = −0 as in the scalar tail's copySign
+            t.blend(t.neg(), zv.test(VectorOperators.IS_NEGATIVE)).intoArray(y, i);
         }
         for (; i < n; i++) {
             float e = exp(-2f * Math.abs(z[i]));
@@ -248,13 +312,27 @@ public final class Elementwise {
 
     // ---- swish / silu: z·sigmoid(z); swish' = s + z·s(1−s) ----
     public static void swish(float[] z, float[] y, int n) {
-        for (int i = 0; i < n; i++) y[i] = (float) (z[i] / (1.0 + Math.exp(-z[i])));
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, i);
+            zv.div(exp(zv.neg()).add(1f)).intoArray(y, i);
+        }
+        for (; i < n; i++) y[i] = z[i] / (1f + exp(-z[i]));
     }
 
+    /** With e = e^(−z) and s = 1/(1+e), 1 − s is computed as e·s: no cancellation where s rounds to 1. */
     public static void swishBackward(float[] z, float[] dy, float[] dz, int n) {
-        for (int i = 0; i < n; i++) {
-            double s = 1.0 / (1.0 + Math.exp(-z[i]));
-            dz[i] = (float) (dy[i] * (s + z[i] * s * (1 - s)));
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, i);
+            FloatVector e = exp(zv.neg());
+            FloatVector sg = FloatVector.broadcast(S, 1f).div(e.add(1f));
+            FloatVector d = zv.mul(sg).mul(e.mul(sg)).add(sg);
+            FloatVector.fromArray(S, dy, i).mul(d).intoArray(dz, i);
+        }
+        for (; i < n; i++) {
+            float e = exp(-z[i]), sg = 1f / (1f + e);
+            dz[i] = dy[i] * (z[i] * sg * (e * sg) + sg);
         }
     }
 

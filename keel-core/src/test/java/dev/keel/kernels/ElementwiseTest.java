@@ -118,4 +118,79 @@ class ElementwiseTest {
             for (int j = 0; j < cols; j++) assertEquals(Math.exp(z[r * cols + j] - max) / sum, y[r * cols + j], 3e-7, "row " + r);
         }
     }
+
+    /** Values where the vectorized activations switch branches or lose digits, plus the random inputs. */
+    private static float[] activationInputs() {
+        float[] edge = {0f, -0f, 1e-7f, -1e-7f, 1e-3f, -1e-3f, 0.3f, -0.3f, 0.34657f, -0.34657f, -0.3466f, -0.35f, 0.5f, -0.5f,
+                        -1f, -3f, -10f, -20f, -87f, -90f, -200f, 3f, 10f, 20f, 87f, 90f};
+        float[] random = inputs(1000), all = new float[edge.length + random.length];
+        System.arraycopy(edge, 0, all, 0, edge.length);
+        System.arraycopy(random, 0, all, edge.length, random.length);
+        return all;
+    }
+
+    /**
+     * A few float ulp, or 1e-36 absolute: exp clamps its result to the normal range (like sigmoid), so outputs
+     * such as swish(−90) = −7e-38 come out as −4e-37, both zero for any purpose.
+     */
+    private static void assertNear(double want, float got, String what) {
+        assertEquals(want, got, 4e-7 * Math.abs(want) + 1e-36, what);
+    }
+
+    /** swish, ELU and SELU, forward and backward, against double precision (Math.expm1), to a few float ulp. */
+    @Test
+    void vectorizedSwishEluAndSeluMatchDoublePrecision() {
+        float[] z = activationInputs(), dy = inputs(z.length);
+        int n = z.length;
+        float[] y = new float[n], dz = new float[n];
+        double lambda = 1.0507009873554805, alpha = 1.6732632423543772;
+        Elementwise.swish(z, y, n);
+        for (int i = 0; i < n; i++) assertNear(z[i] / (1 + Math.exp(-(double) z[i])), y[i], "swish(" + z[i] + ")");
+        Elementwise.swishBackward(z, dy, dz, n);
+        for (int i = 0; i < n; i++) {
+            double s = 1 / (1 + Math.exp(-(double) z[i]));
+            assertEquals(dy[i] * (s + z[i] * s * (1 - s)), dz[i], 1e-6 * Math.abs(dy[i]) + 1e-36, "swish'(" + z[i] + ")");
+        }
+        Elementwise.elu(z, y, n, 1f);
+        for (int i = 0; i < n; i++) assertNear(z[i] > 0 ? z[i] : Math.expm1(z[i]), y[i], "elu(" + z[i] + ")");
+        // Keras's (TensorFlow's EluGrad) form, dy·(y + α) from the forward's float output y
+        Elementwise.eluBackward(z, y, dy, dz, n, 1f);
+        for (int i = 0; i < n; i++) assertNear(z[i] > 0 ? dy[i] : dy[i] * ((double) y[i] + 1), dz[i], "elu'(" + z[i] + ")");
+        Elementwise.selu(z, y, n);
+        for (int i = 0; i < n; i++) assertNear(lambda * (z[i] > 0 ? z[i] : alpha * Math.expm1(z[i])), y[i], "selu(" + z[i] + ")");
+        Elementwise.leakyRelu(z, y, n, 0.3f);
+        for (int i = 0; i < n; i++) assertEquals(z[i] > 0 ? z[i] : 0.3f * z[i], y[i], 0f, "leaky_relu(" + z[i] + ")");
+        // NaN stays NaN in the vector body and in the scalar tail
+        float[] bad = new float[Gemm.L + 1];
+        java.util.Arrays.fill(bad, Float.NaN);
+        float[] out = new float[bad.length];
+        for (Runnable f : new Runnable[] {() -> Elementwise.elu(bad, out, bad.length, 1f), () -> Elementwise.selu(bad, out, bad.length),
+                                          () -> Elementwise.swish(bad, out, bad.length)}) {
+            f.run();
+            for (float v : out) assertTrue(Float.isNaN(v));
+        }
+    }
+
+    /** A value gives the same bits in the vector body as in the scalar tail: results do not depend on alignment. */
+    @Test
+    void vectorBodyAndScalarTailAgreeForEveryActivation() {
+        int n = Gemm.L + 1;   // lanes 0..L-1 in one vector, the last element in the tail
+        for (float x : activationInputs()) {
+            float[] z = new float[n], y = new float[n], dy = new float[n], dz = new float[n];
+            java.util.Arrays.fill(z, x);
+            java.util.Arrays.fill(dy, 0.7f);
+            Runnable[] kernels = {
+                () -> Elementwise.swish(z, y, n), () -> Elementwise.swishBackward(z, dy, y, n),
+                () -> Elementwise.elu(z, y, n, 1f), () -> Elementwise.selu(z, y, n),
+                () -> { Elementwise.elu(z, dz, n, 1f); Elementwise.eluBackward(z, dz, dy, y, n, 1f); },
+                () -> Elementwise.leakyRelu(z, y, n, 0.3f), () -> Elementwise.leakyReluBackward(z, dy, y, n, 0.3f),
+                () -> Elementwise.sigmoid(z, y, n), () -> Elementwise.tanh(z, y, n)};
+            for (int k = 0; k < kernels.length; k++) {
+                kernels[k].run();
+                for (int i = 1; i < n; i++) {
+                    assertEquals(Float.floatToIntBits(y[0]), Float.floatToIntBits(y[i]), "kernel " + k + " at " + x + ", element " + i);
+                }
+            }
+        }
+    }
 }
