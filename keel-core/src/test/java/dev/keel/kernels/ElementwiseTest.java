@@ -137,7 +137,7 @@ class ElementwiseTest {
         assertEquals(want, got, 4e-7 * Math.abs(want) + 1e-36, what);
     }
 
-    /** swish, ELU and SELU, forward and backward, against double precision (Math.expm1), to a few float ulp. */
+    /** swish, ELU, SELU and softplus, forward and backward, against double precision, to a few float ulp. */
     @Test
     void vectorizedSwishEluAndSeluMatchDoublePrecision() {
         float[] z = activationInputs(), dy = inputs(z.length);
@@ -158,6 +158,10 @@ class ElementwiseTest {
         for (int i = 0; i < n; i++) assertNear(z[i] > 0 ? dy[i] : dy[i] * ((double) y[i] + 1), dz[i], "elu'(" + z[i] + ")");
         Elementwise.selu(z, y, n);
         for (int i = 0; i < n; i++) assertNear(lambda * (z[i] > 0 ? z[i] : alpha * Math.expm1(z[i])), y[i], "selu(" + z[i] + ")");
+        Elementwise.softplus(z, y, n);
+        for (int i = 0; i < n; i++) assertNear(Math.max(z[i], 0) + Math.log1p(Math.exp(-Math.abs((double) z[i]))), y[i], "softplus(" + z[i] + ")");
+        Elementwise.softplusBackward(z, dy, dz, n);
+        for (int i = 0; i < n; i++) assertNear(dy[i] / (1 + Math.exp(-(double) z[i])), dz[i], "softplus'(" + z[i] + ")");
         Elementwise.leakyRelu(z, y, n, 0.3f);
         for (int i = 0; i < n; i++) assertEquals(z[i] > 0 ? z[i] : 0.3f * z[i], y[i], 0f, "leaky_relu(" + z[i] + ")");
         // NaN stays NaN in the vector body and in the scalar tail
@@ -165,7 +169,7 @@ class ElementwiseTest {
         java.util.Arrays.fill(bad, Float.NaN);
         float[] out = new float[bad.length];
         for (Runnable f : new Runnable[] {() -> Elementwise.elu(bad, out, bad.length, 1f), () -> Elementwise.selu(bad, out, bad.length),
-                                          () -> Elementwise.swish(bad, out, bad.length)}) {
+                                          () -> Elementwise.swish(bad, out, bad.length), () -> Elementwise.softplus(bad, out, bad.length)}) {
             f.run();
             for (float v : out) assertTrue(Float.isNaN(v));
         }
@@ -184,6 +188,7 @@ class ElementwiseTest {
                 () -> Elementwise.elu(z, y, n, 1f), () -> Elementwise.selu(z, y, n),
                 () -> { Elementwise.elu(z, dz, n, 1f); Elementwise.eluBackward(z, dz, dy, y, n, 1f); },
                 () -> Elementwise.leakyRelu(z, y, n, 0.3f), () -> Elementwise.leakyReluBackward(z, dy, y, n, 0.3f),
+                () -> Elementwise.softplus(z, y, n), () -> Elementwise.softplusBackward(z, dy, y, n),
                 () -> Elementwise.sigmoid(z, y, n), () -> Elementwise.tanh(z, y, n)};
             for (int k = 0; k < kernels.length; k++) {
                 kernels[k].run();
