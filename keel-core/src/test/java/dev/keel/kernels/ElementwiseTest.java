@@ -137,7 +137,7 @@ class ElementwiseTest {
         assertEquals(want, got, 4e-7 * Math.abs(want) + 1e-36, what);
     }
 
-    /** swish, ELU, SELU and softplus, forward and backward, against double precision, to a few float ulp. */
+    /** swish, ELU, SELU, softplus and GELU, forward and backward, against double precision, to a few float ulp. */
     @Test
     void vectorizedSwishEluAndSeluMatchDoublePrecision() {
         float[] z = activationInputs(), dy = inputs(z.length);
@@ -164,12 +164,25 @@ class ElementwiseTest {
         for (int i = 0; i < n; i++) assertNear(dy[i] / (1 + Math.exp(-(double) z[i])), dz[i], "softplus'(" + z[i] + ")");
         Elementwise.leakyRelu(z, y, n, 0.3f);
         for (int i = 0; i < n; i++) assertEquals(z[i] > 0 ? z[i] : 0.3f * z[i], y[i], 0f, "leaky_relu(" + z[i] + ")");
+        // GELU: a few 1e-7 relative, and 5e-8 absolute where z < −5.6 and Φ(z) < 1e-8 is 0 in float, as Keras's
+        // 1 + erf(z/√2) is there too
+        Elementwise.gelu(z, y, n);
+        for (int i = 0; i < n; i++) {
+            double want = z[i] * normalCdf(z[i]);
+            assertEquals(want, y[i], 2e-6 * Math.abs(want) + 5e-8, "gelu(" + z[i] + ")");
+        }
+        Elementwise.geluBackward(z, dy, dz, n);
+        for (int i = 0; i < n; i++) {
+            double x = z[i], want = dy[i] * (normalCdf(x) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI));
+            assertEquals(want, dz[i], 2e-6 * Math.abs(want) + 5e-8 * Math.abs(dy[i]), "gelu'(" + z[i] + ")");
+        }
         // NaN stays NaN in the vector body and in the scalar tail
         float[] bad = new float[Gemm.L + 1];
         java.util.Arrays.fill(bad, Float.NaN);
         float[] out = new float[bad.length];
         for (Runnable f : new Runnable[] {() -> Elementwise.elu(bad, out, bad.length, 1f), () -> Elementwise.selu(bad, out, bad.length),
-                                          () -> Elementwise.swish(bad, out, bad.length), () -> Elementwise.softplus(bad, out, bad.length)}) {
+                                          () -> Elementwise.swish(bad, out, bad.length), () -> Elementwise.softplus(bad, out, bad.length),
+                                          () -> Elementwise.gelu(bad, out, bad.length)}) {
             f.run();
             for (float v : out) assertTrue(Float.isNaN(v));
         }
@@ -189,6 +202,7 @@ class ElementwiseTest {
                 () -> { Elementwise.elu(z, dz, n, 1f); Elementwise.eluBackward(z, dz, dy, y, n, 1f); },
                 () -> Elementwise.leakyRelu(z, y, n, 0.3f), () -> Elementwise.leakyReluBackward(z, dy, y, n, 0.3f),
                 () -> Elementwise.softplus(z, y, n), () -> Elementwise.softplusBackward(z, dy, y, n),
+                () -> Elementwise.gelu(z, y, n), () -> Elementwise.geluBackward(z, dy, y, n),
                 () -> Elementwise.sigmoid(z, y, n), () -> Elementwise.tanh(z, y, n)};
             for (int k = 0; k < kernels.length; k++) {
                 kernels[k].run();
@@ -197,5 +211,23 @@ class ElementwiseTest {
                 }
             }
         }
+    }
+
+    /** Φ(x) in double, the reference for GELU: erf by its series below 2.5 and a continued fraction for erfc beyond. */
+    private static double normalCdf(double x) {
+        double y = x / Math.sqrt(2), ay = Math.abs(y), erf;
+        if (ay < 2.5) {
+            double term = y, sum = y;
+            for (int k = 1; k < 80; k++) {
+                term *= -y * y / k;
+                sum += term / (2 * k + 1);
+            }
+            erf = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double f = ay;
+            for (int k = 80; k >= 1; k--) f = ay + (k / 2.0) / f;
+            erf = Math.signum(y) * (1 - Math.exp(-ay * ay) / Math.sqrt(Math.PI) / f);
+        }
+        return 0.5 * (1 + erf);
     }
 }
