@@ -245,15 +245,15 @@ public final class Elementwise {
         -0.17239487171173096f, 0.3822837769985199f, 0.3059529960155487f};
 
     /**
-     * {@code out = Φ(z) = ½(1 + erf(z/√2))}. 1 + erf(y) is computed without cancellation where erf(y) is near −1:
+     * {@code out[0:len] = Φ(z[from:from+len])}, Φ(z) = ½(1 + erf(z/√2)). 1 + erf(y) is computed without cancellation where erf(y) is near −1:
      * erfc(|y|) directly for y ≤ −1. With 0 or 2 beyond |y| ≥ 4 it is what float arithmetic gives Keras's
      * {@code 1 + erf(y)} there. The vector code is written out in this loop, not in a helper taking a FloatVector:
      * once such a helper is compiled on its own, C2 stops inlining it and boxes its vectors (2 MB per call).
      */
-    static void normalCdf(float[] z, float[] out, int n) {
-        int upper = S.loopBound(n), i = 0;
+    static void normalCdf(float[] z, int from, int len, float[] out) {
+        int upper = S.loopBound(len), i = 0;
         for (; i < upper; i += L) {
-            FloatVector y = FloatVector.fromArray(S, z, i).mul(INV_SQRT2);
+            FloatVector y = FloatVector.fromArray(S, z, from + i).mul(INV_SQRT2);
             FloatVector a = y.abs(), t = a.mul(a);
             FloatVector p = FloatVector.broadcast(S, ERF_SMALL[0]);
             for (int k = 1; k < ERF_SMALL.length; k++) p = p.fma(t, FloatVector.broadcast(S, ERF_SMALL[k]));
@@ -268,7 +268,7 @@ public final class Elementwise {
             FloatVector far = FloatVector.zero(S).blend(FloatVector.broadcast(S, 2f), positive);
             far.blend(mid, a.compare(VectorOperators.LT, 4f)).blend(small, a.compare(VectorOperators.LT, 1f)).mul(0.5f).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = onePlusErf(z[i] * INV_SQRT2) * 0.5f;
+        for (; i < len; i++) out[i] = onePlusErf(z[from + i] * INV_SQRT2) * 0.5f;
     }
 
     /** The scalar twin of {@link #normalCdf}'s vector body: 1 + erf(y). */
@@ -290,26 +290,35 @@ public final class Elementwise {
         return positive ? 2f : 0f;   // and NaN, which the callers' factor z turns back into NaN
     }
 
-    /** gelu(z) = z·Φ(z), in two passes: Φ into y, then the product. */
+    /** GELU works in blocks of this many values: Φ of a block into a small buffer, then the block's outputs. */
+    private static final int CDF_BLOCK = 256;
+
+    /** gelu(z) = z·Φ(z). y may be z itself (Dense applies activations in place), hence the block buffer. */
     public static void gelu(float[] z, float[] y, int n) {
-        normalCdf(z, y, n);
-        int upper = S.loopBound(n), i = 0;
-        for (; i < upper; i += L) FloatVector.fromArray(S, z, i).mul(FloatVector.fromArray(S, y, i)).intoArray(y, i);
-        for (; i < n; i++) y[i] = z[i] * y[i];
+        float[] cdf = new float[CDF_BLOCK];
+        for (int b = 0; b < n; b += CDF_BLOCK) {
+            int len = Math.min(CDF_BLOCK, n - b), upper = S.loopBound(len), i = 0;
+            normalCdf(z, b, len, cdf);
+            for (; i < upper; i += L) FloatVector.fromArray(S, z, b + i).mul(FloatVector.fromArray(S, cdf, i)).intoArray(y, b + i);
+            for (; i < len; i++) y[b + i] = z[b + i] * cdf[i];
+        }
     }
 
-    /** gelu'(z) = Φ(z) + z·φ(z), φ(z) = e^(−z²/2)/√(2π): Φ into dz, then the rest. */
+    /** gelu'(z) = Φ(z) + z·φ(z), φ(z) = e^(−z²/2)/√(2π). dz may be dy itself. */
     public static void geluBackward(float[] z, float[] dy, float[] dz, int n) {
-        normalCdf(z, dz, n);
-        int upper = S.loopBound(n), i = 0;
-        for (; i < upper; i += L) {
-            FloatVector zv = FloatVector.fromArray(S, z, i);
-            FloatVector pdf = exp(zv.mul(zv).mul(-0.5f)).mul(INV_SQRT_2PI);
-            FloatVector.fromArray(S, dy, i).mul(zv.mul(pdf).add(FloatVector.fromArray(S, dz, i))).intoArray(dz, i);
-        }
-        for (; i < n; i++) {
-            float pdf = exp(z[i] * z[i] * -0.5f) * INV_SQRT_2PI;
-            dz[i] = dy[i] * (z[i] * pdf + dz[i]);
+        float[] cdf = new float[CDF_BLOCK];
+        for (int b = 0; b < n; b += CDF_BLOCK) {
+            int len = Math.min(CDF_BLOCK, n - b), upper = S.loopBound(len), i = 0;
+            normalCdf(z, b, len, cdf);
+            for (; i < upper; i += L) {
+                FloatVector zv = FloatVector.fromArray(S, z, b + i);
+                FloatVector pdf = exp(zv.mul(zv).mul(-0.5f)).mul(INV_SQRT_2PI);
+                FloatVector.fromArray(S, dy, b + i).mul(zv.mul(pdf).add(FloatVector.fromArray(S, cdf, i))).intoArray(dz, b + i);
+            }
+            for (; i < len; i++) {
+                float pdf = exp(z[b + i] * z[b + i] * -0.5f) * INV_SQRT_2PI;
+                dz[b + i] = dy[b + i] * (z[b + i] * pdf + cdf[i]);
+            }
         }
     }
 

@@ -213,6 +213,42 @@ class ElementwiseTest {
         }
     }
 
+    /** Dense applies activations in place (y = z, dz = dy): every kernel must give the same result that way. */
+    @Test
+    void activationsGiveTheSameResultInPlace() {
+        float[] z = activationInputs(), dy = inputs(z.length);
+        int n = z.length;
+        String[] names = {"elu", "selu", "gelu", "softplus", "swish", "sigmoid", "tanh", "leaky_relu"};
+        java.util.function.BiConsumer<float[], float[]>[] forward = new java.util.function.BiConsumer[] {
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.elu(a, b, n, 1f),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.selu(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.gelu(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.softplus(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.swish(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.sigmoid(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.tanh(a, b, n),
+            (java.util.function.BiConsumer<float[], float[]>) (a, b) -> Elementwise.leakyRelu(a, b, n, 0.3f)};
+        for (int k = 0; k < forward.length; k++) {
+            float[] apart = new float[n], inPlace = z.clone();
+            forward[k].accept(z, apart);
+            forward[k].accept(inPlace, inPlace);
+            assertArrayEquals(apart, inPlace, names[k] + " forward in place");
+        }
+        // backward with dz = dy, for the kernels that read only z (and dy)
+        String[] bnames = {"gelu", "softplus", "swish", "leaky_relu"};
+        java.util.function.BiConsumer<float[], float[]>[] backward = new java.util.function.BiConsumer[] {
+            (java.util.function.BiConsumer<float[], float[]>) (g, out) -> Elementwise.geluBackward(z, g, out, n),
+            (java.util.function.BiConsumer<float[], float[]>) (g, out) -> Elementwise.softplusBackward(z, g, out, n),
+            (java.util.function.BiConsumer<float[], float[]>) (g, out) -> Elementwise.swishBackward(z, g, out, n),
+            (java.util.function.BiConsumer<float[], float[]>) (g, out) -> Elementwise.leakyReluBackward(z, g, out, n, 0.3f)};
+        for (int k = 0; k < backward.length; k++) {
+            float[] apart = new float[n], inPlace = dy.clone();
+            backward[k].accept(dy, apart);
+            backward[k].accept(inPlace, inPlace);
+            assertArrayEquals(apart, inPlace, bnames[k] + " backward in place");
+        }
+    }
+
     /** Φ(x) in double, the reference for GELU: erf by its series below 2.5 and a continued fraction for erfc beyond. */
     private static double normalCdf(double x) {
         double y = x / Math.sqrt(2), ay = Math.abs(y), erf;
