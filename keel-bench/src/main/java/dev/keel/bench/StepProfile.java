@@ -1,14 +1,9 @@
 package dev.keel.bench;
 
-import static dev.keel.activations.Activation.RELU;
-import static dev.keel.activations.Activation.SOFTMAX;
-
 import dev.keel.kernels.Parallel;
 import dev.keel.layers.Layer;
 import dev.keel.layers.Parameter;
 import dev.keel.layers.SoftmaxHead;
-import dev.keel.layers.core.Dense;
-import dev.keel.layers.normalization.BatchNormalization;
 import dev.keel.models.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,21 +34,16 @@ public final class StepProfile {
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--batch" -> batch = positive("--batch", v);
-                case "--steps" -> steps = positive("--steps", v);
-                case "--threads" -> threads = Arrays.stream(String.valueOf(v).split(",")).mapToInt(t -> positive("--threads", t)).toArray();
+                case "--batch" -> batch = BenchArgs.positive("--batch", v);
+                case "--steps" -> steps = BenchArgs.positive("--steps", v);
+                case "--threads" -> threads = Arrays.stream(String.valueOf(v).split(",")).mapToInt(t -> BenchArgs.positive("--threads", t)).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --steps N, --threads 1,2");
             }
         }
         if (threads.length > 2) throw new IllegalArgumentException("--threads takes one or two counts, got " + threads.length);
         // By default about as many samples as 600 steps of 1024, so that small batches are past the JIT's warm-up.
         if (steps == 0) steps = (int) Math.min(20_000, Math.max(600, 600L * 1024 / batch));
-        Sequential model = new Sequential(Dense.builder(128).activation(RELU).inputDim(784).build());
-        model.add(BatchNormalization.builder().build());
-        model.add(new Dense(64, RELU));
-        model.add(BatchNormalization.builder().build());
-        model.add(new Dense(10, SOFTMAX));
-        model.compile("adam", "categorical_crossentropy", "accuracy");
+        Sequential model = EpochRunner.articleModel();
         model.build(784);
         List<Layer> layers = model.layers();
         int n = layers.size();
@@ -120,26 +110,10 @@ public final class StepProfile {
             }
             String name = isTotal ? "**all layers and Adam**" : names.get(p);
             if (paired) {
-                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f× |%n", name, median(at[0]), median(at[1]), median(ratio));
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f× |%n", name, BenchArgs.median(at[0]), BenchArgs.median(at[1]), BenchArgs.median(ratio));
             } else {
-                System.out.printf(Locale.ROOT, "| %s | %.1f |%n", name, median(at[0]));
+                System.out.printf(Locale.ROOT, "| %s | %.1f |%n", name, BenchArgs.median(at[0]));
             }
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static int positive(String name, String v) {
-        try {
-            int n = Integer.parseInt(v == null ? "" : v.trim());
-            if (n > 0) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + (v == null ? " needs a value" : " needs a positive integer, got '" + v + "'"));
     }
 }

@@ -37,10 +37,10 @@ public final class VersionPair {
         for (int i = 2; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--batch" -> batch = positive("--batch", v);
-                case "--threads" -> threads = positive("--threads", v);
-                case "--rounds" -> rounds = positive("--rounds", v);
-                case "--samples" -> samples = positive("--samples", v);
+                case "--batch" -> batch = BenchArgs.positive("--batch", v);
+                case "--threads" -> threads = BenchArgs.positive("--threads", v);
+                case "--rounds" -> rounds = BenchArgs.positive("--rounds", v);
+                case "--samples" -> samples = BenchArgs.positive("--samples", v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N");
             }
             i++;
@@ -74,21 +74,6 @@ public final class VersionPair {
         Arrays.sort(speedup);
         System.out.printf(Locale.ROOT, "| batch | threads | rounds | old ms/epoch | new ms/epoch | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|%n");
         System.out.printf(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.3f× (%.2f–%.2f) |%n", batch, threads, rounds,
-                median(oldMs), median(newMs), median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static int positive(String name, String v) {
-        try {
-            int n = Integer.parseInt(v == null ? "" : v);
-            if (n > 0) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " needs a positive integer, got '" + v + "'");
+                BenchArgs.median(oldMs), BenchArgs.median(newMs), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
     }
 }

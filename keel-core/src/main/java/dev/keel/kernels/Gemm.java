@@ -268,11 +268,6 @@ public final class Gemm {
         // the same kernel as on one thread: the same bits.
         int groups = m / rowsAtOnce;
         int chunks = groups >= 2 && split((long) m * n * k) ? Math.min(groups, Parallel.threads()) : 1;
-        if (chunks == 1) {   // the common case at small batches: no lambda, no dispatch
-            if (init) initRows(c, cOff, n, 0, m, 0, n, bias);
-            narrowRows(transA, m, n, k, w, a, aOff, bp, c, cOff, 0, m);
-            return;
-        }
         Parallel.forEach(chunks, ch -> {
             int i0 = groups * ch / chunks * rowsAtOnce, i1 = ch == chunks - 1 ? m : groups * (ch + 1) / chunks * rowsAtOnce;
             if (init) initRows(c, cOff, n, i0, i1, 0, n, bias);
