@@ -66,6 +66,8 @@ class GemmTest {
             "1024,64,10,false,true", "33,17,70,false,true", "19,23,11,true,true", "100,40,600,false,false",
             "1027,10,64,false,false", "67,12,90,true,false", "11,9,20,false,false", "40,31,17,false,false",
             "300,48,600,true,false", "784,128,1024,true,false",
+            // packed B over several of its deeper k-blocks and narrower column blocks
+            "40,700,600,false,false", "37,300,530,false,true", "45,700,1030,true,false",
             // narrow outputs large enough to be split across threads (5.2M FMAs)
             "8192,10,64,false,false", "64,10,8192,true,false", "8195,10,64,false,false"
     })
