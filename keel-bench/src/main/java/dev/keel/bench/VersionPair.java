@@ -30,10 +30,10 @@ public final class VersionPair {
     }
 
     private static void run(String[] args) throws Exception {
-        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000]");
+        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000] [--warmup 6]");
         Path[] jars = {Path.of(args[0]), Path.of(args[1])};
         for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
-        int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000;
+        int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000, warmup = 6;
         for (int i = 2; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -41,7 +41,8 @@ public final class VersionPair {
                 case "--threads" -> threads = BenchArgs.positive("--threads", v);
                 case "--rounds" -> rounds = BenchArgs.positive("--rounds", v);
                 case "--samples" -> samples = BenchArgs.positive("--samples", v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N");
+                case "--warmup" -> warmup = BenchArgs.positive("--warmup", v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N");
             }
             i++;
         }
@@ -59,7 +60,9 @@ public final class VersionPair {
             runner[v] = c.getConstructor(float[].class, float[].class, int.class, int.class).newInstance(x, y, samples, batch);
             epoch[v] = c.getMethod("epoch", int.class);
         }
-        for (int w = 0; w < 2; w++) for (int v = 0; v < 2; v++) epoch[v].invoke(runner[v], threads);   // warm-up
+        // Warm-up: until C2 has compiled the training loop. That takes seconds of one core's time (JFR), and while it
+        // runs a version that uses both cores is slowed more than one that leaves the second idle.
+        for (int w = 0; w < warmup; w++) for (int v = 0; v < 2; v++) epoch[v].invoke(runner[v], threads);
         double[] oldMs = new double[rounds], newMs = new double[rounds], speedup = new double[rounds];
         for (int i = 0; i < rounds; i++) {
             int first = i & 1;

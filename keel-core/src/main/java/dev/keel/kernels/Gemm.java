@@ -56,12 +56,13 @@ public final class Gemm {
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
     private static final int GRAIN = Integer.getInteger("keel.gemmGrain", 4);
     /**
-     * Below this many multiply-adds (4M) a GEMM stays on the calling thread; -Dkeel.parallelMinFmas.
-     * Measured in training, not in isolation, by interleaving whole epochs in one JVM: at batch 32 the
-     * first layer's 3.2M-FMA GEMMs lose 6% when split (the weights Adam just rewrote sit in the calling
-     * core's cache), while from batch 64 up, splitting everything above 4M gains 7–29% on two threads.
+     * Below this many multiply-adds (1M) a GEMM stays on the calling thread; -Dkeel.parallelMinFmas.
+     * Measured in training by interleaving whole epochs of two builds in one JVM, after 10-12 warm-up epochs:
+     * splitting the first layer's GEMMs at batch 32 (3.2M FMAs) gains 1.09-1.13× on two threads, at batch 16
+     * 1.16×. An earlier measurement with two warm-up epochs had found a 6% loss there: C2 was still compiling
+     * the training loop, for seconds of one core, so splitting competed with the compiler for the second core.
      */
-    private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 22);
+    private static final long PARALLEL_MIN_FMAS = Long.getLong("keel.parallelMinFmas", 1L << 20);
     /**
      * From this many multiply-adds (256K) a GEMM is split when a worker is already awake
      * ({@link Parallel#helpersAwake}): the output layer's three 655K-FMA GEMMs in a batch-1024 step, which

@@ -11,9 +11,32 @@ public final class Updates {
 
     private Updates() {}
 
+    /**
+     * From this many values Adam is split by ranges while a worker is awake ({@link Parallel#helpersAwake}): the
+     * first layer's 100K weights, updated just after their gradient GEMM was split. -Dkeel.adamParallelMin.
+     */
+    private static final int PARALLEL_MIN = Integer.getInteger("keel.adamParallelMin", 1 << 16);
+
     /** Keras's Adam step: {@code m += (g−m)·b1; v += (g²−v)·b2; w −= alpha·m/(√v + eps)}, b1 = 1−β₁, b2 = 1−β₂. */
     public static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps) {
-        int n = w.length, upper = S.loopBound(n), i = 0;
+        adam(w, g, m, v, alpha, b1, b2, eps, w.length >= PARALLEL_MIN && Parallel.helpersAwake() ? Parallel.threads() : 1);
+    }
+
+    /** Adam in {@code chunks} ranges of whole vectors, on the kernel threads: the same bits for any chunk count. */
+    static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps, int chunks) {
+        int n = w.length;
+        if (chunks <= 1) {
+            adam(w, g, m, v, alpha, b1, b2, eps, 0, n);
+            return;
+        }
+        int vectors = n / L;   // whole vectors per chunk; the last chunk also takes the tail
+        Parallel.forEach(chunks, c -> adam(w, g, m, v, alpha, b1, b2, eps, vectors * c / chunks * L,
+                c == chunks - 1 ? n : vectors * (c + 1) / chunks * L));
+    }
+
+    /** Adam on [from, to): each element's arithmetic is the same in the vector body and the scalar tail's order. */
+    private static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps, int from, int to) {
+        int i = from, upper = from + S.loopBound(to - from);
         for (; i < upper; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector mv = FloatVector.fromArray(S, m, i);
@@ -25,7 +48,7 @@ public final class Updates {
             FloatVector step = mv.mul(alpha).div(vv.lanewise(VectorOperators.SQRT).add(eps));
             FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             m[i] += (g[i] - m[i]) * b1;
             v[i] += (g[i] * g[i] - v[i]) * b2;
             w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);

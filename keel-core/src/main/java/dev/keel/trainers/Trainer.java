@@ -124,53 +124,95 @@ public final class Trainer {
             for (Callback c : callbacks) c.onEpochBegin(epoch, new LinkedHashMap<>());
             if (cfg.shuffle()) shuffle(index, shuffler);
             for (Metric m : metrics) m.reset();
-            double lossSum = 0;
-            long seen = 0;
-            Progbar bar = new Progbar(out, stepsPerEpoch, verbose, ansi);
-            Map<String, Double> logs = new LinkedHashMap<>();
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                int from = s * bs, rows = Math.min(bs, n - from);
-                Step st = steps.computeIfAbsent(rows, r -> new Step(r, targetCols));
-                Batches.gather(trainX.data(), trainX.cols(), index, from, rows, st.act[0]);
-                Batches.gather(trainY.data(), targetCols, index, from, rows, st.yTrue);
-                float[] w = null;
-                if (sampleWeight != null) {
-                    for (int r = 0; r < rows; r++) st.weights[r] = sampleWeight[index[from + r]];
-                    w = st.weights;
-                }
-                for (Callback c : callbacks) c.onTrainBatchBegin(s, logs);
-                double batchLoss;
-                try {
-                    batchLoss = trainStep(st, rows, w, loss, params, firstTrainable);
-                } catch (NonFiniteException e) {
-                    batchLoss = Double.NaN;
-                }
-                lossSum += batchLoss * rows;
-                seen += rows;
-                for (Metric m : metrics) m.update(st.yTrue, st.act[layers.size()], rows, outputCols(), loss.sparseTargets(), w);
-                logs = epochLogs(metrics, lossSum / seen);
-                Map<String, Double> batchLogs = new LinkedHashMap<>(logs);
-                batchLogs.put("loss", batchLoss);
-                for (Callback c : callbacks) c.onTrainBatchEnd(s, batchLogs);
-                bar.update(s + 1, logs);
-                if (!Double.isFinite(batchLoss)) {
-                    diverged = true;
-                    model.stopTraining(true);
-                    bar.finish(logs);
-                    System.err.println("keel: training diverged at epoch " + (epoch + 1) + ", step " + (s + 1)
-                            + " (loss is " + batchLoss + "); stopping. Lower the learning rate, add clipnorm, or normalize the inputs.");
-                    break;
-                }
-                if (model.stopTrainingRequested()) break;
-            }
+            Epoch run = new Epoch(epoch, trainX, trainY, index, bs, targetCols, sampleWeight, loss, params,
+                    firstTrainable, metrics, callbacks, new Progbar(out, stepsPerEpoch, verbose, ansi));
+            for (int s = 0; s < stepsPerEpoch; s++) if (!run.batch(s)) break;
+            Map<String, Double> logs = run.logs;
+            diverged = run.diverged;
             if (!diverged && valX != null) {
                 for (var e : evaluate(valX, valY, null, Math.max(bs, 256)).entrySet()) logs.put("val_" + e.getKey(), e.getValue());
             }
-            if (!diverged) bar.finish(logs);
+            if (!diverged) run.bar.finish(logs);
             for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
         }
         for (Callback c : callbacks) c.onTrainEnd(new LinkedHashMap<>());
         return history;
+    }
+
+    /**
+     * One epoch's batches: gather, optimizer step, metrics, callbacks and progress for each, with the running
+     * loss. This is a method of its own, not the body of fit's loop, for the JIT: compiled inside fit (on-stack
+     * replacement), the body took C2 1.2-1.6 s of a core per compilation, twice, within the first epochs (JFR,
+     * batch 32), and that core was then not free for the kernels' worker thread.
+     */
+    private final class Epoch {
+        final int epoch, bs, targetCols, firstTrainable;
+        final Tensor x, y;
+        final int[] index;
+        final float[] sampleWeight;
+        final Loss loss;
+        final List<Parameter> params;
+        final List<Metric> metrics;
+        final List<Callback> callbacks;
+        final Progbar bar;
+        Map<String, Double> logs = new LinkedHashMap<>();
+        double lossSum;
+        long seen;
+        boolean diverged;
+
+        Epoch(int epoch, Tensor x, Tensor y, int[] index, int bs, int targetCols, float[] sampleWeight, Loss loss,
+              List<Parameter> params, int firstTrainable, List<Metric> metrics, List<Callback> callbacks, Progbar bar) {
+            this.epoch = epoch;
+            this.x = x;
+            this.y = y;
+            this.index = index;
+            this.bs = bs;
+            this.targetCols = targetCols;
+            this.sampleWeight = sampleWeight;
+            this.loss = loss;
+            this.params = params;
+            this.firstTrainable = firstTrainable;
+            this.metrics = metrics;
+            this.callbacks = callbacks;
+            this.bar = bar;
+        }
+
+        /** Batch s of the epoch; false when training must stop (diverged, or a callback asked). */
+        boolean batch(int s) {
+            int from = s * bs, rows = Math.min(bs, x.rows() - from);
+            Step st = steps.computeIfAbsent(rows, r -> new Step(r, targetCols));
+            Batches.gather(x.data(), x.cols(), index, from, rows, st.act[0]);
+            Batches.gather(y.data(), targetCols, index, from, rows, st.yTrue);
+            float[] w = null;
+            if (sampleWeight != null) {
+                for (int r = 0; r < rows; r++) st.weights[r] = sampleWeight[index[from + r]];
+                w = st.weights;
+            }
+            for (Callback c : callbacks) c.onTrainBatchBegin(s, logs);
+            double batchLoss;
+            try {
+                batchLoss = trainStep(st, rows, w, loss, params, firstTrainable);
+            } catch (NonFiniteException e) {
+                batchLoss = Double.NaN;
+            }
+            lossSum += batchLoss * rows;
+            seen += rows;
+            for (Metric m : metrics) m.update(st.yTrue, st.act[layers.size()], rows, outputCols(), loss.sparseTargets(), w);
+            logs = epochLogs(metrics, lossSum / seen);
+            Map<String, Double> batchLogs = new LinkedHashMap<>(logs);
+            batchLogs.put("loss", batchLoss);
+            for (Callback c : callbacks) c.onTrainBatchEnd(s, batchLogs);
+            bar.update(s + 1, logs);
+            if (!Double.isFinite(batchLoss)) {
+                diverged = true;
+                model.stopTraining(true);
+                bar.finish(logs);
+                System.err.println("keel: training diverged at epoch " + (epoch + 1) + ", step " + (s + 1)
+                        + " (loss is " + batchLoss + "); stopping. Lower the learning rate, add clipnorm, or normalize the inputs.");
+                return false;
+            }
+            return !model.stopTrainingRequested();
+        }
     }
 
     private int outputCols() {
