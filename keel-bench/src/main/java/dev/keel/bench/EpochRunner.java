@@ -11,7 +11,7 @@ import dev.keel.models.Sequential;
 import dev.keel.trainers.FitConfig;
 
 /**
- * The article's model (784-128-BN-64-BN-10, Adam) trained one epoch per call. {@link VersionPair} loads this class
+ * The article's model (784-128-BN-64-BN-10, Adam) trained one epoch per call, or run over the data in inference. {@link VersionPair} loads this class
  * once per Keel version, each in its own class loader, so that the same source runs against either version's
  * classes. It uses only API that every version has had.
  */
@@ -32,6 +32,14 @@ public final class EpochRunner {
         Parallel.setThreads(threads);
         long t0 = System.nanoTime();
         model.fit(x, y, FitConfig.builder().epochs(1).batchSize(batch).verbose(0).build());
+        return System.nanoTime() - t0;
+    }
+
+    /** One inference pass over every sample ({@code predict} at the batch size) on {@code threads} threads; nanoseconds. */
+    public long predict(int threads) {
+        Parallel.setThreads(threads);
+        long t0 = System.nanoTime();
+        model.predict(x, batch);
         return System.nanoTime() - t0;
     }
 

@@ -30,10 +30,11 @@ public final class VersionPair {
     }
 
     private static void run(String[] args) throws Exception {
-        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000] [--warmup 6]");
+        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000] [--warmup 6] [--infer]");
         Path[] jars = {Path.of(args[0]), Path.of(args[1])};
         for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
         int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000, warmup = 6;
+        boolean infer = false;
         for (int i = 2; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -42,7 +43,11 @@ public final class VersionPair {
                 case "--rounds" -> rounds = BenchArgs.positive("--rounds", v);
                 case "--samples" -> samples = BenchArgs.positive("--samples", v);
                 case "--warmup" -> warmup = BenchArgs.positive("--warmup", v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N");
+                case "--infer" -> {
+                    infer = true;
+                    i--;   // a flag: no value
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer");
             }
             i++;
         }
@@ -58,7 +63,7 @@ public final class VersionPair {
             URLClassLoader loader = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
             Class<?> c = loader.loadClass(EpochRunner.class.getName());
             runner[v] = c.getConstructor(float[].class, float[].class, int.class, int.class).newInstance(x, y, samples, batch);
-            epoch[v] = c.getMethod("epoch", int.class);
+            epoch[v] = c.getMethod(infer ? "predict" : "epoch", int.class);
         }
         // Warm-up: until C2 has compiled the training loop. That takes seconds of one core's time (JFR), and while it
         // runs a version that uses both cores is slowed more than one that leaves the second idle.
@@ -75,8 +80,8 @@ public final class VersionPair {
         Arrays.sort(oldMs);
         Arrays.sort(newMs);
         Arrays.sort(speedup);
-        System.out.printf(Locale.ROOT, "| batch | threads | rounds | old ms/epoch | new ms/epoch | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %d | %d | %d | %.0f | %.0f | %.3f× (%.2f–%.2f) |%n", batch, threads, rounds,
+        System.out.printf(Locale.ROOT, "| what | batch | threads | rounds | old ms | new ms | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.3f× (%.2f–%.2f) |%n", infer ? "predict, all samples" : "train, one epoch", batch, threads, rounds,
                 BenchArgs.median(oldMs), BenchArgs.median(newMs), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
     }
 }
