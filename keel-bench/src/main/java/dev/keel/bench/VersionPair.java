@@ -36,6 +36,10 @@ public final class VersionPair {
         int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000, warmup = 6;
         boolean infer = false;
         for (int i = 2; i < args.length; i++) {
+            if (args[i].equals("--infer")) {   // the one flag without a value
+                infer = true;
+                continue;
+            }
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--batch" -> batch = BenchArgs.positive("--batch", v);
@@ -43,10 +47,6 @@ public final class VersionPair {
                 case "--rounds" -> rounds = BenchArgs.positive("--rounds", v);
                 case "--samples" -> samples = BenchArgs.positive("--samples", v);
                 case "--warmup" -> warmup = BenchArgs.positive("--warmup", v);
-                case "--infer" -> {
-                    infer = true;
-                    i--;   // a flag: no value
-                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer");
             }
             i++;

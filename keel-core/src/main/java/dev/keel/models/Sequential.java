@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A linear stack of layers, as Keras's {@code Sequential}. The article's model:
@@ -259,7 +260,7 @@ public final class Sequential {
         int n = x.rows(), in = Layer.product(inputShape), out = Layer.product(outputShape());
         float[] result = new float[n * out];
         int nBatches = (n + batchSize - 1) / batchSize, bufRows = Math.min(batchSize, n);
-        java.util.concurrent.ConcurrentLinkedQueue<float[][]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<float[][]> free = new ConcurrentLinkedQueue<>();
         Parallel.forEach(nBatches, b -> {
             float[][] bufs = free.poll();
             if (bufs == null) bufs = inferenceBuffers(bufRows);   // one set per thread that takes part

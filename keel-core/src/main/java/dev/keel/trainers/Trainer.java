@@ -116,6 +116,8 @@ public final class Trainer {
         int firstTrainable = firstLayerWithParameters();
         int targetCols = loss.sparseTargets() ? 1 : outputCols();
 
+        Run run = new Run(trainX, trainY, index, bs, targetCols, sampleWeight, loss, params, firstTrainable, metrics, callbacks);
+
         Map<String, Double> empty = new LinkedHashMap<>();
         for (Callback c : callbacks) c.onTrainBegin(empty);
         boolean diverged = false;
@@ -124,15 +126,14 @@ public final class Trainer {
             for (Callback c : callbacks) c.onEpochBegin(epoch, new LinkedHashMap<>());
             if (cfg.shuffle()) shuffle(index, shuffler);
             for (Metric m : metrics) m.reset();
-            Epoch run = new Epoch(epoch, trainX, trainY, index, bs, targetCols, sampleWeight, loss, params,
-                    firstTrainable, metrics, callbacks, new Progbar(out, stepsPerEpoch, verbose, ansi));
-            for (int s = 0; s < stepsPerEpoch; s++) if (!run.batch(s)) break;
-            Map<String, Double> logs = run.logs;
-            diverged = run.diverged;
+            Epoch ep = new Epoch(run, epoch, new Progbar(out, stepsPerEpoch, verbose, ansi));
+            for (int s = 0; s < stepsPerEpoch; s++) if (!ep.batch(s)) break;
+            Map<String, Double> logs = ep.logs;
+            diverged = ep.diverged;
             if (!diverged && valX != null) {
                 for (var e : evaluate(valX, valY, null, Math.max(bs, 256)).entrySet()) logs.put("val_" + e.getKey(), e.getValue());
             }
-            if (!diverged) run.bar.finish(logs);
+            if (!diverged) ep.bar.finish(logs);
             for (Callback c : callbacks) c.onEpochEnd(epoch, logs);
         }
         for (Callback c : callbacks) c.onTrainEnd(new LinkedHashMap<>());
@@ -146,62 +147,45 @@ public final class Trainer {
      * batch 32), and that core was then not free for the kernels' worker thread.
      */
     private final class Epoch {
-        final int epoch, bs, targetCols, firstTrainable;
-        final Tensor x, y;
-        final int[] index;
-        final float[] sampleWeight;
-        final Loss loss;
-        final List<Parameter> params;
-        final List<Metric> metrics;
-        final List<Callback> callbacks;
+        final Run run;
+        final int epoch;
         final Progbar bar;
         Map<String, Double> logs = new LinkedHashMap<>();
         double lossSum;
         long seen;
         boolean diverged;
 
-        Epoch(int epoch, Tensor x, Tensor y, int[] index, int bs, int targetCols, float[] sampleWeight, Loss loss,
-              List<Parameter> params, int firstTrainable, List<Metric> metrics, List<Callback> callbacks, Progbar bar) {
+        Epoch(Run run, int epoch, Progbar bar) {
+            this.run = run;
             this.epoch = epoch;
-            this.x = x;
-            this.y = y;
-            this.index = index;
-            this.bs = bs;
-            this.targetCols = targetCols;
-            this.sampleWeight = sampleWeight;
-            this.loss = loss;
-            this.params = params;
-            this.firstTrainable = firstTrainable;
-            this.metrics = metrics;
-            this.callbacks = callbacks;
             this.bar = bar;
         }
 
         /** Batch s of the epoch; false when training must stop (diverged, or a callback asked). */
         boolean batch(int s) {
-            int from = s * bs, rows = Math.min(bs, x.rows() - from);
-            Step st = steps.computeIfAbsent(rows, r -> new Step(r, targetCols));
-            Batches.gather(x.data(), x.cols(), index, from, rows, st.act[0]);
-            Batches.gather(y.data(), targetCols, index, from, rows, st.yTrue);
+            int from = s * run.bs(), rows = Math.min(run.bs(), run.x().rows() - from);
+            Step st = steps.computeIfAbsent(rows, k -> new Step(k, run.targetCols()));
+            Batches.gather(run.x().data(), run.x().cols(), run.index(), from, rows, st.act[0]);
+            Batches.gather(run.y().data(), run.targetCols(), run.index(), from, rows, st.yTrue);
             float[] w = null;
-            if (sampleWeight != null) {
-                for (int r = 0; r < rows; r++) st.weights[r] = sampleWeight[index[from + r]];
+            if (run.sampleWeight() != null) {
+                for (int i = 0; i < rows; i++) st.weights[i] = run.sampleWeight()[run.index()[from + i]];
                 w = st.weights;
             }
-            for (Callback c : callbacks) c.onTrainBatchBegin(s, logs);
+            for (Callback c : run.callbacks()) c.onTrainBatchBegin(s, logs);
             double batchLoss;
             try {
-                batchLoss = trainStep(st, rows, w, loss, params, firstTrainable);
+                batchLoss = trainStep(st, rows, w, run.loss(), run.params(), run.firstTrainable());
             } catch (NonFiniteException e) {
                 batchLoss = Double.NaN;
             }
             lossSum += batchLoss * rows;
             seen += rows;
-            for (Metric m : metrics) m.update(st.yTrue, st.act[layers.size()], rows, outputCols(), loss.sparseTargets(), w);
-            logs = epochLogs(metrics, lossSum / seen);
+            for (Metric m : run.metrics()) m.update(st.yTrue, st.act[layers.size()], rows, outputCols(), run.loss().sparseTargets(), w);
+            logs = epochLogs(run.metrics(), lossSum / seen);
             Map<String, Double> batchLogs = new LinkedHashMap<>(logs);
             batchLogs.put("loss", batchLoss);
-            for (Callback c : callbacks) c.onTrainBatchEnd(s, batchLogs);
+            for (Callback c : run.callbacks()) c.onTrainBatchEnd(s, batchLogs);
             bar.update(s + 1, logs);
             if (!Double.isFinite(batchLoss)) {
                 diverged = true;
@@ -214,6 +198,10 @@ public final class Trainer {
             return !model.stopTrainingRequested();
         }
     }
+
+    /** What every batch of one fit call shares: the training data, its order, and the loss, parameters, metrics and callbacks. */
+    private record Run(Tensor x, Tensor y, int[] index, int bs, int targetCols, float[] sampleWeight, Loss loss,
+                       List<Parameter> params, int firstTrainable, List<Metric> metrics, List<Callback> callbacks) {}
 
     private int outputCols() {
         return Layer.product(model.outputShape());
