@@ -68,6 +68,8 @@ class GemmTest {
             "300,48,600,true,false", "784,128,1024,true,false",
             // packed B over several of its deeper k-blocks and narrower column blocks
             "40,700,600,false,false", "37,300,530,false,true", "45,700,1030,true,false",
+            // fewer rows than 3 micro-kernel panels: B read in place (with a packed partial strip), A packed
+            "10,40,300,false,false", "14,128,784,false,false", "23,50,70,false,false",
             // narrow outputs large enough to be split across threads (5.2M FMAs)
             "8192,10,64,false,false", "64,10,8192,true,false", "8195,10,64,false,false"
     })
