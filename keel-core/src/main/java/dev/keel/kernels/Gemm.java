@@ -426,33 +426,42 @@ public final class Gemm {
                 if (sharedB == null && fullStrips < nc) packB(transB, b, bOff, n, k, pc, kc, jc + fullStrips, nc - fullStrips, bp, 0);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    // With B packed, A is read in place for whole panels and strips: row-major A always, Aᵀ
-                    // (weight gradients) with the 5-row kernel, where it beat packing by 1.23–1.39× (paired,
-                    // Zen 3, 784×1024×128).
-                    boolean packed = direct || !DIRECT_A || transA && MR != 5 || mc % MR != 0 || nc % NR != 0;
-                    if (packed) packA(transA, a, aOff, m, k, pc, kc, ic, mc, ap);
+                    // A is read in place for whole panels and strips: row-major A always, Aᵀ (weight gradients)
+                    // with the 5-row kernel and B packed, where it beat packing by 1.23–1.39× (paired, Zen 3,
+                    // 784×1024×128). Row-major A is packed only where it must be: a partial last panel (the last
+                    // 2 of 32 rows), or every panel when a strip is partial. It is packed as copied rows, so the
+                    // same kernels read it.
+                    boolean packed = !DIRECT_A || transA && (MR != 5 || direct) || transA && mc % MR != 0 || nc % NR != 0;
+                    int fullRows = packed ? 0 : mc / MR * MR;
+                    if (fullRows < mc) packA(transA, a, aOff, m, k, pc, kc, ic + fullRows, mc - fullRows, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         boolean inPlace = jr < fullStrips;
                         int bo = inPlace ? bOff + pc * n + jc + jr : bpOff + (jr - fullStrips) * kc;
+                        float[] bs = inPlace ? b : bp;
+                        int bstride = inPlace ? n : NR;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ao = ir * kc;
                             int co = cOff + (ic + ir) * n + jc + jr;
+                            // Where this panel's A is: packed in ap (from row fullRows), or in place.
+                            boolean inAp = ir >= fullRows;
+                            float[] as = inAp ? ap : a;
+                            int ao = inAp ? (ir - fullRows) * kc : transA ? aOff + pc * m + ic + ir : aOff + (ic + ir) * k + pc;
                             if (mr < MR || nr < NR) {
-                                edge(ap, ao, inPlace ? b : bp, bo, inPlace ? n : NR, c, co, n, kc, mr, nr, tile);
-                            } else if (direct) {
-                                if (MR == 5) kernel5(ap, ao, inPlace ? b : bp, bo, inPlace ? n : NR, c, co, n, kc);
-                                else kernel(ap, ao, inPlace ? b : bp, bo, inPlace ? n : NR, c, co, n, kc);
-                            } else if (packed) {
-                                if (MR == 5) kernelPacked5(ap, ao, bp, bo, c, co, n, kc);
+                                edge(transA, ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
+                            } else if (transA && inAp) {
+                                if (direct && MR == 5) kernel5(ap, ao, bs, bo, bstride, c, co, n, kc);
+                                else if (direct) kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
+                                else if (MR == 5) kernelPacked5(ap, ao, bp, bo, c, co, n, kc);
                                 else kernelPacked(ap, ao, bp, bo, c, co, n, kc);
                             } else if (transA) {
-                                kernelTransA5(a, aOff + pc * m + ic + ir, m, bp, bo, c, co, n, kc);
+                                kernelTransA5(a, ao, m, bp, bo, c, co, n, kc);
                             } else {
-                                int a0 = aOff + (ic + ir) * k + pc;
-                                if (MR == 5) kernelRowsA5(a, a0, k, bp, bo, c, co, n, kc);
-                                else kernelRowsA(a, a0, k, bp, bo, c, co, n, kc);
+                                int lda = inAp ? kc : k;
+                                if (direct && MR == 5) kernelRowsA5Strided(as, ao, lda, bs, bo, bstride, c, co, n, kc);
+                                else if (direct) kernelRowsAStrided(as, ao, lda, bs, bo, bstride, c, co, n, kc);
+                                else if (MR == 5) kernelRowsA5(as, ao, lda, bp, bo, c, co, n, kc);
+                                else kernelRowsA(as, ao, lda, bp, bo, c, co, n, kc);
                             }
                         }
                     }
@@ -462,16 +471,21 @@ public final class Gemm {
     }
 
     /** A partial tile: computed in a padded MR×NR scratch tile, then its valid part added back to C. */
-    private static void edge(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
+    private static void edge(boolean transA, float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
         for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
-        if (MR == 5) kernel5(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
-        else kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        if (transA && MR == 5) kernel5(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        else if (transA) kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
+        else if (MR == 5) kernelRowsA5Strided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
+        else kernelRowsAStrided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 
-    /** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels: {@code ap[panel·MR·kc + p·MR + r]}, rows past mc zeroed. */
+    /**
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows, rows past mc zeroed: Aᵀ interleaved,
+     * {@code ap[panel·MR·kc + p·MR + r]}; row-major A as copied rows, {@code ap[row·kc + p]}.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int m, int k, int pc, int kc, int ic, int mc, float[] ap) {
         if (transA) {
             // op(A)[i, p] = A[p, i]: row p of the block is contiguous in A. Read it once, in order, dealing MR
@@ -487,16 +501,13 @@ public final class Gemm {
             }
             return;
         }
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), base = ir * kc;
-            for (int r = 0; r < MR; r++) {
-                if (r >= mr) {
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
-                    continue;
-                }
-                int src = aOff + (ic + ir + r) * k + pc;
-                for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-            }
+        // Row-major A: each row's kc values copied as they are, {@code ap[(ir + r)·kc + p]}, so the kernels that read
+        // A in place read this copy too, rows kc apart. (Interleaving them five by five for a broadcast-friendly
+        // layout cost a fifth of the batch-32 forward: 25 µs of scalar stores for the 32×784 input.)
+        int rows = (mc + MR - 1) / MR * MR;
+        for (int r = 0; r < rows; r++) {
+            if (r < mc) System.arraycopy(a, aOff + (ic + r) * k + pc, ap, r * kc, kc);
+            else java.util.Arrays.fill(ap, r * kc, (r + 1) * kc, 0f);
         }
     }
 
@@ -717,6 +728,67 @@ public final class Gemm {
         a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
         a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
         a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /** {@link #kernelRowsA5} with B's rows {@code bstride} apart: B read in place, and edge tiles. */
+    private static void kernelRowsA5Strided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
+        int bi = bo;
+        for (int p = 0; p < kc; p++, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[r1 + p]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, a[r4 + p]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /** {@link #kernelRowsA} with B's rows {@code bstride} apart: B read in place, and edge tiles. */
+    private static void kernelRowsAStrided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
+        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
+        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
+        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        int bi = bo;
+        for (int p = 0; p < kc; p++, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[r1 + p]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, a[r4 + p]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+            x = FloatVector.broadcast(S, a[r5 + p]); a50 = x.fma(b0, a50); a51 = x.fma(b1, a51);
+            x = FloatVector.broadcast(S, a[r6 + p]); a60 = x.fma(b0, a60); a61 = x.fma(b1, a61);
+            x = FloatVector.broadcast(S, a[r7 + p]); a70 = x.fma(b0, a70); a71 = x.fma(b1, a71);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+        a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
+        a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
+        a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
     }
 
     /**
