@@ -7,14 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision matrix multiply {@code C[m×n] (+)= op(A)·op(B)}, row-major, in the three forms training
  * needs: {@code A·B}, {@code Aᵀ·B} and {@code A·Bᵀ}; no transpose is ever materialised.
  *
- * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@value #KC} ({@value #KCP} when B is packed), a block of op(B) is packed into
- * strips {@link #NR} columns wide and a block of op(A) into panels of {@link #MR} rows (8 with AVX-512, 5 with
- * AVX2: whatever fits the register file), both contiguous with
- * compile-time strides; whether A or B is transposed only changes how they are packed. A micro-kernel of
- * MR rows × two SIMD vectors keeps 2·MR accumulators in registers, broadcasting one element of A per row
- * per step. Blocks at the edges are computed in a zero-padded tile, so one kernel serves every shape.
- * Threads take disjoint blocks of C and every element is summed over k in the same order, so results are
- * bit-identical whatever the thread count.
+ * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@value #KCP} ({@value #KC} where B is read in
+ * place), a block of op(B) is packed into strips {@link #NR} columns wide, contiguous with a compile-time stride.
+ * A micro-kernel of {@link #MR} rows × two SIMD vectors (8 rows with AVX-512, 5 with AVX2: whatever fits the
+ * register file) keeps 2·MR accumulators in registers, broadcasting one element of A per row per step. A is read
+ * in place wherever it can be; the rest of it is copied as rows. Blocks at the edges are computed in a
+ * zero-padded tile. Threads take disjoint blocks of C and every element is summed over k in the same order, so
+ * results are bit-identical whatever the thread count.
+ *
+ * <p>The micro-kernels repeat one pattern on purpose, one method per access pattern (A in place or Aᵀ, B
+ * packed or in place): C2 removes range checks only for compile-time strides, and does not inline methods this
+ * large, so a shared helper taking a stride or FloatVector arguments would be slower (the vectors would be
+ * boxed).
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -61,11 +65,10 @@ public final class Gemm {
      */
     private static final long SHARED_B_LIMIT = 1L << 22;
     /**
-     * When B is packed, row-major A (forward GEMMs) is read in place by {@link #kernelRowsA} when its block has
-     * only full panels and strips: eight rows streamed side by side stay in L1 across the strips, and skipping
-     * the scalar interleaving copy gains 8–15% at 32/1024×784×128 (JMH, interleaved runs). With the 5-row
-     * kernel, Aᵀ (weight gradients) is read in place too ({@link #kernelTransA5}). -Dkeel.directA=false packs
-     * both. When B is read in place (a few rows), A is always packed, so one kernel serves that path.
+     * Row-major A (forward GEMMs) is read in place by the row kernels for every full panel when the strips are
+     * full: rows streamed side by side stay in L1 across the strips, and skipping the copy gains 8–15% at
+     * 32/1024×784×128 (JMH, interleaved runs). With the 5-row kernel and B packed, Aᵀ (weight gradients) is read
+     * in place too ({@link #kernelTransA5}). -Dkeel.directA=false copies both.
      */
     private static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("keel.directA", "true"));
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
@@ -426,13 +429,12 @@ public final class Gemm {
                 if (sharedB == null && fullStrips < nc) packB(transB, b, bOff, n, k, pc, kc, jc + fullStrips, nc - fullStrips, bp, 0);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    // A is read in place for whole panels and strips: row-major A always, Aᵀ (weight gradients)
-                    // with the 5-row kernel and B packed, where it beat packing by 1.23–1.39× (paired, Zen 3,
-                    // 784×1024×128). Row-major A is packed only where it must be: a partial last panel (the last
-                    // 2 of 32 rows), or every panel when a strip is partial. It is packed as copied rows, so the
-                    // same kernels read it.
-                    boolean packed = !DIRECT_A || transA && (MR != 5 || direct) || transA && mc % MR != 0 || nc % NR != 0;
-                    int fullRows = packed ? 0 : mc / MR * MR;
+                    // A is read in place for its full panels when the strips are full: row-major A always, Aᵀ
+                    // (weight gradients) with the 5-row kernel and B packed, where it beat packing by 1.23–1.39×
+                    // (paired, Zen 3, 784×1024×128). The rest (a partial last panel, such as the last 2 of 32
+                    // rows, or every panel) is copied as rows, which the same row kernels read.
+                    boolean inPlaceA = DIRECT_A && nc % NR == 0 && (!transA || MR == 5 && !direct);
+                    int fullRows = inPlaceA ? mc / MR * MR : 0;
                     if (fullRows < mc) packA(transA, a, aOff, m, k, pc, kc, ic + fullRows, mc - fullRows, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
@@ -448,13 +450,8 @@ public final class Gemm {
                             float[] as = inAp ? ap : a;
                             int ao = inAp ? (ir - fullRows) * kc : transA ? aOff + pc * m + ic + ir : aOff + (ic + ir) * k + pc;
                             if (mr < MR || nr < NR) {
-                                edge(transA, ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
-                            } else if (transA && inAp) {
-                                if (direct && MR == 5) kernel5(ap, ao, bs, bo, bstride, c, co, n, kc);
-                                else if (direct) kernel(ap, ao, bs, bo, bstride, c, co, n, kc);
-                                else if (MR == 5) kernelPacked5(ap, ao, bp, bo, c, co, n, kc);
-                                else kernelPacked(ap, ao, bp, bo, c, co, n, kc);
-                            } else if (transA) {
+                                edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
+                            } else if (transA && !inAp) {
                                 kernelTransA5(a, ao, m, bp, bo, c, co, n, kc);
                             } else {
                                 int lda = inAp ? kc : k;
@@ -471,44 +468,34 @@ public final class Gemm {
     }
 
     /** A partial tile: computed in a padded MR×NR scratch tile, then its valid part added back to C. */
-    private static void edge(boolean transA, float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
+    private static void edge(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
                              int mr, int nr, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
         for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
-        if (transA && MR == 5) kernel5(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
-        else if (transA) kernel(ap, ao, bp, bo, bstride, tile, 0, NR, kc);
-        else if (MR == 5) kernelRowsA5Strided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
+        if (MR == 5) kernelRowsA5Strided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
         else kernelRowsAStrided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 
     /**
-     * Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows, rows past mc zeroed: Aᵀ interleaved,
-     * {@code ap[panel·MR·kc + p·MR + r]}; row-major A as copied rows, {@code ap[row·kc + p]}.
+     * Copies op(A)[ic:ic+mc, pc:pc+kc] as rows, {@code ap[r·kc + p]}, rows mc up to a whole panel zeroed: the
+     * layout the row kernels read in place, rows kc apart. (Interleaving the rows five by five, for a
+     * broadcast-friendly layout, cost a fifth of the batch-32 forward: 25 µs of scalar stores for the 32×784
+     * input.)
      */
     private static void packA(boolean transA, float[] a, int aOff, int m, int k, int pc, int kc, int ic, int mc, float[] ap) {
+        int rows = (mc + MR - 1) / MR * MR;
         if (transA) {
-            // op(A)[i, p] = A[p, i]: row p of the block is contiguous in A. Read it once, in order, dealing MR
-            // values to each panel. (Panel by panel, one System.arraycopy of 5 or 8 floats per row, cost 20%
-            // more: the 1024×784 Aᵀ of a first-layer weight gradient took 1.2 ms to pack on a Zen 3, now 1.0.)
+            // op(A)[i, p] = A[p, i]: row p of the block is contiguous in A; read it once, in order.
             for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * m + ic, dst = p * MR;
-                for (int ir = 0; ir < mc; ir += MR, dst += MR * kc) {
-                    int mr = Math.min(MR, mc - ir);
-                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + ir + r];
-                    for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
-                }
+                int src = aOff + (pc + p) * m + ic;
+                for (int r = 0; r < mc; r++) ap[r * kc + p] = a[src + r];
             }
+            java.util.Arrays.fill(ap, mc * kc, rows * kc, 0f);
             return;
         }
-        // Row-major A: each row's kc values copied as they are, {@code ap[(ir + r)·kc + p]}, so the kernels that read
-        // A in place read this copy too, rows kc apart. (Interleaving them five by five for a broadcast-friendly
-        // layout cost a fifth of the batch-32 forward: 25 µs of scalar stores for the 32×784 input.)
-        int rows = (mc + MR - 1) / MR * MR;
-        for (int r = 0; r < rows; r++) {
-            if (r < mc) System.arraycopy(a, aOff + (ic + r) * k + pc, ap, r * kc, kc);
-            else java.util.Arrays.fill(ap, r * kc, (r + 1) * kc, 0f);
-        }
+        for (int r = 0; r < mc; r++) System.arraycopy(a, aOff + (ic + r) * k + pc, ap, r * kc, kc);
+        java.util.Arrays.fill(ap, mc * kc, rows * kc, 0f);
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] into strips from bpOff: {@code bp[bpOff + strip·NR·kc + p·NR + jj]}, columns past nc zeroed. */
@@ -544,7 +531,10 @@ public final class Gemm {
         }
     }
 
-    /** {@link #kernelPacked} with A read in place: its 8 rows start at a0, lda apart. */
+    /**
+     * C[8×2L] += A[8×kc]·B[kc×2L], the micro-kernel for 32-register machines (AVX-512): A's 8 rows start at a0,
+     * lda apart (in place, or copied by {@link #packA} with lda = kc); B packed, its rows NR apart; C rows ldc apart.
+     */
     private static void kernelRowsA(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
         FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
@@ -580,131 +570,13 @@ public final class Gemm {
     }
 
     /**
-     * C[8×2L] += Ap[8×kc]·B[kc×2L]: A packed, B rows {@code bstride} apart; C rows ldc apart. For B read in place
-     * and for edge tiles; packed B goes to {@link #kernelPacked}.
+     * C[5×2L] += A[5×kc]·B[kc×2L], the micro-kernel for 16-register machines (AVX2): 10 accumulators, two B
+     * vectors and a broadcast. (Six rows need 15 registers on paper, but C2 then keeps one accumulator on the
+     * stack, and the store-to-load round trip on every step halves the rate: 37 vs 86 GFLOP/s on a Zen 3.) A's five
+     * rows start at a0, lda apart (in place, or copied by {@link #packA} with lda = kc). B is packed, its rows NR
+     * apart: with that compile-time stride C2 hoists the range checks out of the loop, 1.10-1.17× a variable
+     * stride at 1024³ (paired, Zen 3).
      */
-    private static void kernel(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
-        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
-        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
-        int ai = ao, bi = bo;
-        for (int p = 0; p < kc; p++, ai += MR, bi += bstride) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);     a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
-            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
-            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
-            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
-            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
-            x = FloatVector.broadcast(S, ap[ai + 5]); a50 = x.fma(b0, a50); a51 = x.fma(b1, a51);
-            x = FloatVector.broadcast(S, ap[ai + 6]); a60 = x.fma(b0, a60); a61 = x.fma(b1, a61);
-            x = FloatVector.broadcast(S, ap[ai + 7]); a70 = x.fma(b0, a70); a71 = x.fma(b1, a71);
-        }
-        a00.intoArray(c, co); a01.intoArray(c, co + L);
-        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
-        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
-        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
-        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
-        a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
-        a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
-        a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
-    }
-
-    /** {@link #kernel} with B packed: its rows NR apart, a compile-time stride, so C2 range-checks outside the loop. */
-    private static void kernelPacked(float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
-        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
-        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
-        for (int p = 0; p < kc; p++) {
-            int ai = ao + p * MR, bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);     a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
-            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
-            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
-            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
-            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
-            x = FloatVector.broadcast(S, ap[ai + 5]); a50 = x.fma(b0, a50); a51 = x.fma(b1, a51);
-            x = FloatVector.broadcast(S, ap[ai + 6]); a60 = x.fma(b0, a60); a61 = x.fma(b1, a61);
-            x = FloatVector.broadcast(S, ap[ai + 7]); a70 = x.fma(b0, a70); a71 = x.fma(b1, a71);
-        }
-        a00.intoArray(c, co); a01.intoArray(c, co + L);
-        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
-        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
-        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
-        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
-        a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
-        a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
-        a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
-    }
-
-    /**
-     * C[5×2L] += Ap[5×kc]·B[kc×2L], the micro-kernel for 16-register machines (AVX2): 10 accumulators, two
-     * B vectors and broadcasts. (Six rows need 15 registers on paper, but C2 then keeps one accumulator on
-     * the stack, and the store-to-load round trip on every step halves the rate: 37 vs 86 GFLOP/s on a Zen 3.)
-     */
-    private static void kernel5(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
-        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        int ai = ao, bi = bo;
-        for (int p = 0; p < kc; p++, ai += 5, bi += bstride) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
-            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
-            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
-            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
-            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
-        }
-        a00.intoArray(c, co); a01.intoArray(c, co + L);
-        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
-        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
-        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
-        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
-    }
-
-    /** {@link #kernel5} with B packed (compile-time stride): 1.11-1.17× the variable stride at 1024³ (paired, Zen 3). */
-    private static void kernelPacked5(float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
-        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        for (int p = 0; p < kc; p++) {
-            int ai = ao + p * 5, bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
-            x = FloatVector.broadcast(S, ap[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
-            x = FloatVector.broadcast(S, ap[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
-            x = FloatVector.broadcast(S, ap[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
-            x = FloatVector.broadcast(S, ap[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
-        }
-        a00.intoArray(c, co); a01.intoArray(c, co + L);
-        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
-        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
-        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
-        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
-    }
-
-    /** {@link #kernelPacked5} with row-major A read in place: its five rows start at a0, lda apart. */
     private static void kernelRowsA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
         FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
@@ -792,11 +664,10 @@ public final class Gemm {
     }
 
     /**
-     * {@link #kernelPacked5} with op(A) = Aᵀ read in place, A[k×m] row-major: op(A)[r, p] = a[a0 + p·lda + r], so each
-     * step broadcasts five neighbouring floats of one row of A. Packing Aᵀ instead costs a quarter of a
-     * first-layer weight gradient (1024×784 floats dealt five at a time). It is not merged with kernel5 through
-     * a depth-step parameter: with the step a variable instead of the constant 5, the packed kernel ran at 0.77×
-     * (paired, three runs, Zen 3).
+     * {@link #kernelRowsA5} with op(A) = Aᵀ read in place, A[k×m] row-major: op(A)[r, p] = a[a0 + p·lda + r], so
+     * each step broadcasts five neighbouring floats of one row of A. Packing Aᵀ instead costs a quarter of a
+     * first-layer weight gradient (1024×784 floats dealt five at a time). (An earlier kernel that took the depth
+     * step as a parameter, to serve packed A too, ran at 0.77× with the step a variable instead of the constant 5.)
      */
     private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
