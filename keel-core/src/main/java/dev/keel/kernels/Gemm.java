@@ -91,6 +91,9 @@ public final class Gemm {
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(KC * NC, KCP * NCP)], new float[MC * Math.max(KC, KCP)], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0], new float[0]});
 
+    /** Two zero vectors, which a micro-kernel's accumulators load instead of C when C starts at zero. */
+    private static final float[] ZERO_ROWS = new float[2 * L];
+
     private Gemm() {}
 
     private static int microKernelRows() {
@@ -140,9 +143,10 @@ public final class Gemm {
     }
 
     /**
-     * Unless accumulating, C starts as zeros or the bias rows. Each block of C is filled by the thread that
-     * computes it, just before it does: the fill runs in parallel, and the block is in that core's cache when
-     * the kernel first loads it (a separate pass over the first layer's 512 KB output ran serially and left
+     * Unless accumulating, C starts as zeros or the bias rows. Zeros are never written: in the blocked path the
+     * first k-block's accumulators start from zero instead of loading C. Bias rows are filled by the thread that
+     * computes each block, just before it does: the fill runs in parallel, and the block is in that core's cache
+     * when the kernel first loads it (a separate pass over the first layer's 512 KB output ran serially and left
      * most of it in L3).
      */
     private static void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
@@ -203,8 +207,9 @@ public final class Gemm {
             int ci = chunk % cc, ri = chunk / cc;
             int j0 = (int) ((long) strips * ci / cc) * NR, j1 = Math.min(n, (int) ((long) strips * (ci + 1) / cc) * NR);
             int i0 = (int) ((long) panels * ri / rc) * MR, i1 = Math.min(m, (int) ((long) panels * (ri + 1) / rc) * MR);
-            if (init) initRows(c, cOff, n, i0, i1, j0, j1, bias);
-            block(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, i0, i1, j0, j1, sb);
+            // C = A·B needs no fill: the first k-block's accumulators start from zero instead of loading C.
+            if (init && bias != null) initRows(c, cOff, n, i0, i1, j0, j1, bias);
+            block(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, i0, i1, j0, j1, sb, init && bias == null);
         });
     }
 
@@ -414,7 +419,7 @@ public final class Gemm {
 
     /** C[i0:i1, j0:j1] += op(A)[i0:i1, :]·op(B)[:, j0:j1], blocked and packed. */
     private static void block(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                              float[] c, int cOff, int i0, int i1, int j0, int j1, float[] sharedB) {
+                              float[] c, int cOff, int i0, int i1, int j0, int j1, float[] sharedB, boolean zeroStart) {
         float[][] buf = BUFFERS.get();
         float[] bp = sharedB != null ? sharedB : buf[0], ap = buf[1], tile = buf[2];
         // B read in place: only its partial last strip is packed (padded).
@@ -422,6 +427,7 @@ public final class Gemm {
         int kcMax = direct ? KC : KCP, ncMax = direct ? NC : NCP, strips = (n + NR - 1) / NR;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
+            boolean load = pc > 0 || !zeroStart;
             for (int jc = j0; jc < j1; jc += ncMax) {
                 int nc = Math.min(ncMax, j1 - jc);
                 int fullStrips = direct ? nc / NR * NR : 0;
@@ -450,15 +456,15 @@ public final class Gemm {
                             float[] as = inAp ? ap : a;
                             int ao = inAp ? (ir - fullRows) * kc : transA ? aOff + pc * m + ic + ir : aOff + (ic + ir) * k + pc;
                             if (mr < MR || nr < NR) {
-                                edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile);
+                                edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile, load);
                             } else if (transA && !inAp) {
-                                kernelTransA5(a, ao, m, bp, bo, c, co, n, kc);
+                                kernelTransA5(a, ao, m, bp, bo, c, co, n, kc, load);
                             } else {
                                 int lda = inAp ? kc : k;
-                                if (direct && MR == 5) kernelRowsA5Strided(as, ao, lda, bs, bo, bstride, c, co, n, kc);
-                                else if (direct) kernelRowsAStrided(as, ao, lda, bs, bo, bstride, c, co, n, kc);
-                                else if (MR == 5) kernelRowsA5(as, ao, lda, bp, bo, c, co, n, kc);
-                                else kernelRowsA(as, ao, lda, bp, bo, c, co, n, kc);
+                                if (direct && MR == 5) kernelRowsA5Strided(as, ao, lda, bs, bo, bstride, c, co, n, kc, load);
+                                else if (direct) kernelRowsAStrided(as, ao, lda, bs, bo, bstride, c, co, n, kc, load);
+                                else if (MR == 5) kernelRowsA5(as, ao, lda, bp, bo, c, co, n, kc, load);
+                                else kernelRowsA(as, ao, lda, bp, bo, c, co, n, kc, load);
                             }
                         }
                     }
@@ -467,13 +473,13 @@ public final class Gemm {
         }
     }
 
-    /** A partial tile: computed in a padded MR×NR scratch tile, then its valid part added back to C. */
+    /** A partial tile: computed in a padded MR×NR scratch tile (from C's values if {@code load}, else zeros), then its valid part stored in C. */
     private static void edge(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
-                             int mr, int nr, float[] tile) {
+                             int mr, int nr, float[] tile, boolean load) {
         java.util.Arrays.fill(tile, 0f);
-        for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
-        if (MR == 5) kernelRowsA5Strided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
-        else kernelRowsAStrided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc);
+        if (load) for (int r = 0; r < mr; r++) System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
+        if (MR == 5) kernelRowsA5Strided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc, true);
+        else kernelRowsAStrided(ap, ao, kc, bp, bo, bstride, tile, 0, NR, kc, true);
         for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
     }
 
@@ -535,16 +541,18 @@ public final class Gemm {
      * C[8×2L] += A[8×kc]·B[kc×2L], the micro-kernel for 32-register machines (AVX-512): A's 8 rows start at a0,
      * lda apart (in place, or copied by {@link #packA} with lda = kc); B packed, its rows NR apart; C rows ldc apart.
      */
-    private static void kernelRowsA(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
+    private static void kernelRowsA(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
-        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
+        FloatVector a50 = FloatVector.fromArray(S, ci, i0 + 5 * d), a51 = FloatVector.fromArray(S, ci, i0 + 5 * d + L);
+        FloatVector a60 = FloatVector.fromArray(S, ci, i0 + 6 * d), a61 = FloatVector.fromArray(S, ci, i0 + 6 * d + L);
+        FloatVector a70 = FloatVector.fromArray(S, ci, i0 + 7 * d), a71 = FloatVector.fromArray(S, ci, i0 + 7 * d + L);
         int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
@@ -577,13 +585,15 @@ public final class Gemm {
      * apart: with that compile-time stride C2 hoists the range checks out of the loop, 1.10-1.17× a variable
      * stride at 1024³ (paired, Zen 3).
      */
-    private static void kernelRowsA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
+    private static void kernelRowsA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
         int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
@@ -603,13 +613,15 @@ public final class Gemm {
     }
 
     /** {@link #kernelRowsA5} with B's rows {@code bstride} apart: B read in place, and edge tiles. */
-    private static void kernelRowsA5Strided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+    private static void kernelRowsA5Strided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
         int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda;
         int bi = bo;
         for (int p = 0; p < kc; p++, bi += bstride) {
@@ -629,16 +641,18 @@ public final class Gemm {
     }
 
     /** {@link #kernelRowsA} with B's rows {@code bstride} apart: B read in place, and edge tiles. */
-    private static void kernelRowsAStrided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc) {
+    private static void kernelRowsAStrided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, c, c5), a51 = FloatVector.fromArray(S, c, c5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, c, c6), a61 = FloatVector.fromArray(S, c, c6 + L);
-        FloatVector a70 = FloatVector.fromArray(S, c, c7), a71 = FloatVector.fromArray(S, c, c7 + L);
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
+        FloatVector a50 = FloatVector.fromArray(S, ci, i0 + 5 * d), a51 = FloatVector.fromArray(S, ci, i0 + 5 * d + L);
+        FloatVector a60 = FloatVector.fromArray(S, ci, i0 + 6 * d), a61 = FloatVector.fromArray(S, ci, i0 + 6 * d + L);
+        FloatVector a70 = FloatVector.fromArray(S, ci, i0 + 7 * d), a71 = FloatVector.fromArray(S, ci, i0 + 7 * d + L);
         int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         int bi = bo;
         for (int p = 0; p < kc; p++, bi += bstride) {
@@ -669,13 +683,15 @@ public final class Gemm {
      * first-layer weight gradient (1024×784 floats dealt five at a time). (An earlier kernel that took the depth
      * step as a parameter, to serve packed A too, ran at 0.77× with the step a variable instead of the constant 5.)
      */
-    private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc) {
+    private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
-        FloatVector a00 = FloatVector.fromArray(S, c, co), a01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector a10 = FloatVector.fromArray(S, c, c1), a11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, c, c2), a21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, c, c3), a31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, c, c4), a41 = FloatVector.fromArray(S, c, c4 + L);
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
         int ai = a0;
         for (int p = 0; p < kc; p++, ai += lda) {
             int bi = bo + p * NR;
