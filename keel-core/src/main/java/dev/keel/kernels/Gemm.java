@@ -189,9 +189,11 @@ public final class Gemm {
             rowChunks = colChunks < threads ? Math.max(1, Math.min(threads / colChunks, panels)) : 1;
         }
         final int cc = colChunks, rc = rowChunks;
-        // Row blocks share B: packed once, here (its k-blocks in parallel), instead of once by every block.
+        // Row blocks share B: packed once, here (its k-blocks in parallel), instead of once by every block. Whether
+        // to pack is decided on all m rows, which all reuse the copy: by each block's rows, the eight 16-row blocks of
+        // a two-thread 128×64×1024 weight gradient read B in place, and that GEMM ran no faster on two threads.
         float[] sharedB = null;
-        if (rc > 1 && cc == 1 && !readsBInPlace(transB, panels / rc * MR, n, k) && (long) k * strips * NR <= SHARED_B_LIMIT) {
+        if (rc > 1 && cc == 1 && !readsBInPlace(transB, m, n, k) && (long) k * strips * NR <= SHARED_B_LIMIT) {
             float[][] buf = BUFFERS.get();
             if (buf[4].length < k * strips * NR) buf[4] = new float[k * strips * NR];
             float[] bs = sharedB = buf[4];
