@@ -36,16 +36,16 @@ public final class Gemm {
     static final int NR = 2 * L;
     /** Depth of a k-block: one packed B strip (KC×NR floats) stays in L1. */
     static final int KC = 256;
-    /** Rows of A packed at once (MC×KC floats stay in L2): 12 panels. */
+    /** Rows of A in one block (MC×KCP floats, read in place or copied, stay in L2): 12 panels. */
     static final int MC = 12 * MR;
-    /** Columns of B packed at once (KC×NC floats stay in L2). */
+    /** Columns of a block when B is read in place (a few rows of C). */
     static final int NC = 512;
     /**
-     * Depth and width of a k-block when B is packed (large n, or transB): twice the depth, so the C tiles, which
+     * Depth and width of a k-block when B is packed (from 64 rows of C, or transB): twice KC, so the C tiles, which
      * come from L3 on every pass over k, are loaded and stored half as often. Paired against KC×NC in one process
      * (Zen 3, 16 rounds): 1.07-1.12× on one thread at 1024³, 1024×2048×784 (NN, TN) and 1024×784×2048 (NT),
      * 1.03-1.08× on two. The packed B strip (KCP×NR floats) then fills L1, which costs less than the C traffic saved.
-     * Row-major B read in place keeps KC: there, 512 cost 4-12% (784×128×1024 TN).
+     * Row-major B read in place keeps KC: there, 512 cost 4-12% (measured when B was read in place at 784×128×1024 TN).
      */
     static final int KCP = 512, NCP = 256;
     /**
@@ -180,8 +180,8 @@ public final class Gemm {
         int threads = split((long) m * n * k) ? Parallel.threads() : 1;
         int colChunks, rowChunks;
         if (m > n && panels >= threads) {
-            // Several row blocks per thread: B is shared and each block packs only its own rows of A, so extra
-            // blocks cost nothing, and whichever thread finishes first takes the next one instead of waiting.
+            // Several row blocks per thread: B is packed once and shared, and each block copies only its own rows
+            // of A (if any), so extra blocks cost little, and whichever thread finishes first takes the next one.
             rowChunks = threads == 1 ? 1 : Math.min(panels, threads * GRAIN);
             colChunks = 1;
         } else {
