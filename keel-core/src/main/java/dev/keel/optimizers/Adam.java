@@ -1,5 +1,7 @@
 package dev.keel.optimizers;
 
+import dev.keel.kernels.Updates;
+
 /**
  * Adam (Kingma &amp; Ba, 2015, Algorithm 1) in Keras 3's form: {@code learning_rate=1e-3, beta_1=0.9,
  * beta_2=0.999, epsilon=1e-7, amsgrad=false}. At step t = iterations + 1:
@@ -65,13 +67,13 @@ public class Adam extends Optimizer {
         float b1 = (float) (1 - beta1), b2 = (float) (1 - beta2), eps = (float) epsilon;
         float[] m = s[0], v = s[1];
         if (!amsgrad) {
-            dev.keel.kernels.Updates.adam(w, g, m, v, alpha, b1, b2, eps);
+            Updates.adam(w, g, m, v, alpha, b1, b2, eps);
             return;
         }
         float[] vhat = s[2];
         for (int i = 0; i < w.length; i++) {
-            m[i] += (g[i] - m[i]) * b1;
-            v[i] += (g[i] * g[i] - v[i]) * b2;
+            m[i] = Updates.flush(m[i] + (g[i] - m[i]) * b1);
+            v[i] = Updates.flush(v[i] + (g[i] * g[i] - v[i]) * b2);
             vhat[i] = Math.max(vhat[i], v[i]);
             w[i] -= alpha * m[i] / ((float) Math.sqrt(vhat[i]) + eps);
         }

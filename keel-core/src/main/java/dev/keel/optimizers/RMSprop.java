@@ -1,5 +1,7 @@
 package dev.keel.optimizers;
 
+import dev.keel.kernels.Updates;
+
 /**
  * Keras 3's RMSprop: {@code learning_rate=1e-3, rho=0.9, momentum=0, epsilon=1e-7, centered=false}.
  * <pre>
@@ -64,17 +66,17 @@ public final class RMSprop extends Optimizer {
         float[] v = s[0], a = s[1], m = s[2];
         float r = (float) rho, r1 = (float) (1 - rho), mu = (float) momentum, eps = (float) epsilon, l = (float) lr;
         for (int i = 0; i < w.length; i++) {
-            v[i] = r * v[i] + r1 * g[i] * g[i];
+            v[i] = Updates.flush(r * v[i] + r1 * g[i] * g[i]);
             float denom;
             if (centered) {
-                a[i] = r * a[i] + r1 * g[i];
+                a[i] = Updates.flush(r * a[i] + r1 * g[i]);
                 denom = v[i] - a[i] * a[i] + eps;
             } else {
                 denom = v[i] + eps;
             }
             float inc = l * g[i] / (float) Math.sqrt(denom);
             if (momentum > 0) {
-                m[i] = mu * m[i] + inc;
+                m[i] = Updates.flush(mu * m[i] + inc);
                 w[i] -= m[i];
             } else {
                 w[i] -= inc;

@@ -1,5 +1,7 @@
 package dev.keel.optimizers;
 
+import dev.keel.kernels.Updates;
+
 /**
  * Keras's SGD: {@code learning_rate=0.01, momentum=0, nesterov=false}.
  * <pre>
@@ -57,7 +59,7 @@ public final class SGD extends Optimizer {
         float mu = (float) momentum;
         float[] m = s[0];
         for (int i = 0; i < w.length; i++) {
-            m[i] = mu * m[i] - a * g[i];
+            m[i] = Updates.flush(mu * m[i] - a * g[i]);
             w[i] += nesterov ? mu * m[i] - a * g[i] : m[i];
         }
     }

@@ -4,6 +4,7 @@ import static dev.keel.testing.Fixtures.assertClose;
 import static dev.keel.testing.Fixtures.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.layers.Parameter;
@@ -49,6 +50,32 @@ class OptimizersTest {
         double m = 0.1 * 1e-4, v = 0.001 * 1e-8;
         double expected = -0.1 * Math.sqrt(1 - 0.999) / (1 - 0.9) * m / (Math.sqrt(v) + 1e-3);
         assertEquals(expected, p.value()[0], 1e-9);
+    }
+
+    /**
+     * Slots that decay (momentum, RMSprop's averages, Adam's moments) must never keep a subnormal value: an x86 core
+     * takes a microcode assist on each one (32× slower Adam on an Intel Xeon). A gradient of 1e-18 (its square is subnormal), then none.
+     */
+    @Test
+    void decayingSlotsAreFlushedToZeroNotLeftSubnormal() {
+        List<Optimizer> optimizers = List.of(new SGD(0.05, 0.9, false), new SGD(0.05, 0.9, true),
+                new RMSprop(new Optimizer.Common(0.01), 0.9, 0.5, 1e-7, true), new Adam(),
+                new Adam(new Optimizer.Common(1e-3), 0.9, 0.5, 1e-7, true));
+        for (Optimizer opt : optimizers) {
+            Parameter p = new Parameter("w", new int[] {21}, null, null);
+            java.util.Arrays.fill(p.grad(), 1e-18f);
+            opt.apply(List.of(p));
+            java.util.Arrays.fill(p.grad(), 0f);
+            for (int step = 0; step < 2000; step++) {
+                opt.apply(List.of(p));
+                for (Optimizer.SlotVariable slot : opt.slotVariables(List.of(p))) {
+                    for (float x : slot.value()) {
+                        assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL,
+                                opt.name() + " kept a subnormal " + x + " at step " + step);
+                    }
+                }
+            }
+        }
     }
 
     @Test
