@@ -67,8 +67,8 @@ public final class Gemm {
     /**
      * Row-major A (forward GEMMs) is read in place by the row kernels for every full panel when the strips are
      * full: rows streamed side by side stay in L1 across the strips, and skipping the copy gains 8–15% at
-     * 32/1024×784×128 (JMH, interleaved runs). With the 5-row kernel and B packed, Aᵀ (weight gradients) is read
-     * in place too ({@link #kernelTransA5}). -Dkeel.directA=false copies both.
+     * 32/1024×784×128 (JMH, interleaved runs). When B is packed, Aᵀ (weight gradients) is read
+     * in place too ({@link #kernelTransA5}, {@link #kernelTransA}). -Dkeel.directA=false copies both.
      */
     private static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("keel.directA", "true"));
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
@@ -438,10 +438,11 @@ public final class Gemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     // A is read in place for its full panels when the strips are full: row-major A always, Aᵀ
-                    // (weight gradients) with the 5-row kernel and B packed, where it beat packing by 1.23–1.39×
-                    // (paired, Zen 3, 784×1024×128). The rest (a partial last panel, such as the last 2 of 32
-                    // rows, or every panel) is copied as rows, which the same row kernels read.
-                    boolean inPlaceA = DIRECT_A && nc % NR == 0 && (!transA || MR == 5 && !direct);
+                    // (weight gradients) when B is packed, where it beat packing by 1.23–1.39× with 5 rows (paired,
+                    // Zen 3, 784×1024×128) and by 2.05× with 8 (Intel Xeon, one thread, 784×1024×128). The rest
+                    // (a partial last panel, such as the last 2 of 32 rows, or every panel) is copied as rows,
+                    // which the same row kernels read.
+                    boolean inPlaceA = DIRECT_A && nc % NR == 0 && (!transA || !direct);
                     int fullRows = inPlaceA ? mc / MR * MR : 0;
                     if (fullRows < mc) packA(transA, a, aOff, m, k, pc, kc, ic + fullRows, mc - fullRows, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
@@ -460,7 +461,8 @@ public final class Gemm {
                             if (mr < MR || nr < NR) {
                                 edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile, load);
                             } else if (transA && !inAp) {
-                                kernelTransA5(a, ao, m, bp, bo, c, co, n, kc, load);
+                                if (MR == 5) kernelTransA5(a, ao, m, bp, bo, c, co, n, kc, load);
+                                else kernelTransA(a, ao, m, bp, bo, c, co, n, kc, load);
                             } else {
                                 int lda = inAp ? kc : k;
                                 if (direct && MR == 5) kernelRowsA5Strided(as, ao, lda, bs, bo, bstride, c, co, n, kc, load);
@@ -710,5 +712,42 @@ public final class Gemm {
         a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
         a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
         a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /** {@link #kernelRowsA} with op(A) = Aᵀ read in place, as {@link #kernelTransA5}: eight neighbouring floats per step. */
+    private static void kernelTransA(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        float[] ci = load ? c : ZERO_ROWS;   // accumulators start from C, or from zeros (the first k-block of C = A·B)
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        FloatVector a40 = FloatVector.fromArray(S, ci, i0 + 4 * d), a41 = FloatVector.fromArray(S, ci, i0 + 4 * d + L);
+        FloatVector a50 = FloatVector.fromArray(S, ci, i0 + 5 * d), a51 = FloatVector.fromArray(S, ci, i0 + 5 * d + L);
+        FloatVector a60 = FloatVector.fromArray(S, ci, i0 + 6 * d), a61 = FloatVector.fromArray(S, ci, i0 + 6 * d + L);
+        FloatVector a70 = FloatVector.fromArray(S, ci, i0 + 7 * d), a71 = FloatVector.fromArray(S, ci, i0 + 7 * d + L);
+        int ai = a0;
+        for (int p = 0; p < kc; p++, ai += lda) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[ai + 1]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[ai + 2]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[ai + 3]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+            x = FloatVector.broadcast(S, a[ai + 4]); a40 = x.fma(b0, a40); a41 = x.fma(b1, a41);
+            x = FloatVector.broadcast(S, a[ai + 5]); a50 = x.fma(b0, a50); a51 = x.fma(b1, a51);
+            x = FloatVector.broadcast(S, a[ai + 6]); a60 = x.fma(b0, a60); a61 = x.fma(b1, a61);
+            x = FloatVector.broadcast(S, a[ai + 7]); a70 = x.fma(b0, a70); a71 = x.fma(b1, a71);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+        a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+        a50.intoArray(c, c5); a51.intoArray(c, c5 + L);
+        a60.intoArray(c, c6); a61.intoArray(c, c6 + L);
+        a70.intoArray(c, c7); a71.intoArray(c, c7 + L);
     }
 }
