@@ -8,6 +8,34 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ElementwiseTest {
+    /**
+     * exp never returns a subnormal: 0 where e^x is below Float.MIN_NORMAL (flush-to-zero, as TensorFlow runs),
+     * the correctly rounded normal value just above, in the vector lanes and the scalar twin alike.
+     */
+    @Test
+    void expFlushesSubnormalResultsToZero() {
+        var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float lo = -87.33654f;   // the least float whose e^x is normal
+        float[] x = new float[s.length()];
+        float[] cases = {lo, Math.nextDown(lo), -88f, -100f, Float.NEGATIVE_INFINITY, -50f, 0f, Float.NaN};
+        for (int i = 0; i < x.length; i++) x[i] = cases[i % cases.length];
+        float[] y = new float[x.length];
+        Elementwise.exp(jdk.incubator.vector.FloatVector.fromArray(s, x, 0)).intoArray(y, 0);
+        for (int i = 0; i < x.length; i++) {
+            float scalar = Elementwise.exp(x[i]);
+            assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(y[i]), "lane " + i + ", x = " + x[i]);
+            if (Float.isNaN(x[i])) continue;
+            double exact = Math.exp(x[i]);
+            if (exact < Float.MIN_NORMAL) assertEquals(0f, scalar, "x = " + x[i]);
+            else assertEquals(exact, scalar, Math.ulp((float) exact) * 2, "x = " + x[i]);
+        }
+        // softmax of logits 100 apart: the small classes are exactly 0, not subnormal
+        float[] z = new float[20], p = new float[20];
+        for (int i = 0; i < 20; i++) z[i] = i % 10 == 3 ? 50f : -50f - i;
+        Elementwise.softmax(z, p, 2, 10);
+        for (int i = 0; i < 20; i++) assertEquals(i % 10 == 3 ? 1f : 0f, p[i], "p[" + i + "]");
+    }
+
     @Test
     void copyAllFiniteCopiesExactlyAndFindsNaNAndInfinityAnywhere() {
         float[] src = inputs(203), dst = new float[210];
