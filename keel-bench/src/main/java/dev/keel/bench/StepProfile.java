@@ -14,11 +14,20 @@ import java.util.SplittableRandom;
 /**
  * Where a training step of the article's model goes, layer by layer: {@code bin/bench step}. Each layer's forward
  * and backward and the Adam update are timed as the training loop calls them, on random data, with the thread
- * counts taking turns step by step so that each step at one count is paired with the next at the other. The
- * second half of the steps is reported: medians per part and the median of the paired ratios. The batch
- * gather, the loss and the metrics are not included.
+ * counts taking turns in runs of {@value #RUN} steps, each step of a run paired with the same step of the next
+ * run at the other count. The second half of the steps is reported: medians per part and the median of the
+ * paired ratios. The batch gather, the loss and the metrics are not included.
+ *
+ * <p>Runs, not single steps: a worker spins for 200 µs after a job before it parks, and when the counts took
+ * turns step by step, every two-thread step followed a one-thread step long enough for the worker to park, so
+ * its first split GEMM paid for waking it. At batch 32 that made the first layer's forward look slower on two
+ * threads than on one (89 against 79 µs on an Intel Xeon), which training, where every step uses both, does
+ * not see.
  */
 public final class StepProfile {
+    /** Steps in a row at one thread count. */
+    static final int RUN = 16;
+
     public static void main(String[] args) {
         try {
             run(args);
@@ -43,6 +52,8 @@ public final class StepProfile {
         if (threads.length > 2) throw new IllegalArgumentException("--threads takes one or two counts, got " + threads.length);
         // By default about as many samples as 600 steps of 1024, so that small batches are past the JIT's warm-up.
         if (steps == 0) steps = (int) Math.min(20_000, Math.max(600, 600L * 1024 / batch));
+        int cycle = RUN * threads.length;
+        steps = Math.max(2, (steps + cycle - 1) / cycle) * cycle;   // whole cycles, at least two
         Sequential model = EpochRunner.articleModel();
         model.build(784);
         List<Layer> layers = model.layers();
@@ -65,7 +76,7 @@ public final class StepProfile {
         names.add("Adam");
         long[][] t = new long[names.size()][steps];
         for (int s = 0; s < steps; s++) {
-            Parallel.setThreads(threads[s % threads.length]);
+            Parallel.setThreads(threads[s / RUN % threads.length]);
             int part = 0;
             for (int i = 0; i < n; i++, part++) {
                 long t0 = System.nanoTime();
@@ -87,8 +98,9 @@ public final class StepProfile {
     }
 
     private static void report(List<String> names, long[][] t, int steps, int[] threads, int batch) {
-        int from = steps / 2 / threads.length * threads.length;   // the second half, whole turns
-        int turns = (steps - from) / threads.length;
+        int cycle = RUN * threads.length;   // one run at each count
+        int from = steps / 2 / cycle * cycle;   // the second half, whole cycles
+        int turns = (steps - from) / cycle * RUN;
         boolean paired = threads.length == 2;
         System.out.printf(Locale.ROOT, "Article's model, batch %d, %d steps (medians of the last %d per thread count)%n", batch, steps, turns);
         System.out.print(paired
@@ -101,7 +113,7 @@ public final class StepProfile {
             double[] ratio = new double[turns];
             for (int k = 0; k < turns; k++) {
                 for (int c = 0; c < threads.length; c++) {
-                    int s = from + k * threads.length + c;
+                    int s = from + k / RUN * cycle + c * RUN + k % RUN;
                     long v = isTotal ? total[c][s] : t[p][s];
                     if (!isTotal) total[c][s] += v;
                     at[c][k] = v / 1e3;
