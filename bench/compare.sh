@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keel vs PyTorch, training the article's model on Fashion-MNIST: same data, batch sizes, threads and timing
-# (median epoch after one warm-up), in one invocation. Prints both tables and the Keel/PyTorch ratios.
+# (median epoch; Keel after 3 s of warm-up training for its JIT, PyTorch after one warm-up epoch), in one invocation. Prints both tables and the Keel/PyTorch ratios.
 #   bench/compare.sh [--threads 2] [--batch-sizes 32,128,1024] [--epochs 3] [--rounds 1]
 # With --rounds N, Keel and PyTorch take turns N times and every ratio is the median of the N same-round
 # ratios, with their range: on a shared machine whose speed drifts by tens of percent within minutes, one

@@ -31,6 +31,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
     int[] batchSizes;
 
+    @Option(names = "--warmup", description = "Seconds of whole warm-up epochs before the timed ones, for the JIT (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    double warmupSeconds;
+
     @Option(names = "--epochs", description = "Timed rounds per configuration, after a warm-up epoch; each round trains one epoch per thread count (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int epochs;
 
@@ -61,6 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("plot")) return plot();
         if (!what.equals("train") && !what.equals("infer")) throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: train, infer, plot");
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) throw new IllegalArgumentException("--warmup must be 0 to 3600 seconds, got " + warmupSeconds);
         FashionMnist.Data d = FashionMnist.load(data);
         if (what.equals("infer")) return infer(d);
         Tensor x = d.xTrain(), y = Tensors.oneHot(d.yTrain(), 10);
@@ -95,15 +99,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Compiles {@code m} and trains it in one {@code fit} call, as a Keras user would: one warm-up epoch per
-     * thread count, then {@code epochs} rounds in which every thread count trains one epoch in turn, switched by a
-     * callback at each epoch's start: {@code secs[thread count][round]}, from epoch begin to epoch end. So the
+     * Compiles {@code m}, trains it for {@code --warmup} seconds of whole epochs to warm up the JIT, then in one
+     * {@code fit} call, as a Keras user would: one more warm-up epoch per thread count, then {@code epochs} rounds
+     * in which every thread count trains one epoch in turn, switched by a callback at each epoch's start: {@code secs[thread count][round]}, from epoch begin to epoch end. So the
      * times hold training only, as the PyTorch peer's do, and not fit's one-off checks of x and y for NaN/Inf
      * (16 ms for Fashion-MNIST, 2-3% of a batch-1024 epoch). Interleaving the thread counts makes their ratio robust
      * to this machine's drift, which moves separate runs by ±25%.
      */
     private double[][] epochSeconds(Sequential m, Tensor x, Tensor y, int bs, int[] ts) {
         m.compile("adam", "categorical_crossentropy", "accuracy");
+        // C2 compiles the training loop for seconds, and one batch-1024 epoch takes 0.2 s on the Xeon of session
+        // 8: after a single warm-up epoch, batch 1024 timed at 263k samples/s against 312-341k once warm. So
+        // first train whole epochs for --warmup seconds, at the first thread count; the fit below still begins
+        // with one warm-up epoch per thread count.
+        Parallel.setThreads(ts[0]);
+        for (long end = System.nanoTime() + (long) (warmupSeconds * 1e9); System.nanoTime() < end; ) {
+            m.fit(x, y, FitConfig.builder().epochs(1).batchSize(bs).verbose(0).seed(0).build());
+        }
         double[][] secs = new double[ts.length][epochs];
         Callback timer = new Callback() {
             private long start;

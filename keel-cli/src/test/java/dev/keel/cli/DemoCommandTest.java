@@ -55,7 +55,7 @@ class DemoCommandTest {
     void benchTrainPairsThreadCountsEpochByEpoch() {
         assumeTrue(Files.exists(FashionMnist.DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
-        Object[] r = run("bench", "train", "--samples", "2048", "--batch-sizes", "256", "--threads", "1,2", "--bn", "on", "--epochs", "2");
+        Object[] r = run("bench", "train", "--samples", "2048", "--batch-sizes", "256", "--threads", "1,2", "--bn", "on", "--epochs", "2", "--warmup", "0");
         assertEquals(0, r[0], (String) r[2]);
         String out = (String) r[1];
         assertTrue(out.contains("| vs 1 thread(s), paired epochs |"), out);
