@@ -101,10 +101,11 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Compiles {@code m}, trains it for {@code --warmup} seconds of whole epochs to warm up the JIT, then in one
      * {@code fit} call, as a Keras user would: one more warm-up epoch per thread count, then {@code epochs} rounds
-     * in which every thread count trains one epoch in turn, switched by a callback at each epoch's start: {@code secs[thread count][round]}, from epoch begin to epoch end. So the
-     * times hold training only, as the PyTorch peer's do, and not fit's one-off checks of x and y for NaN/Inf
-     * (16 ms for Fashion-MNIST, 2-3% of a batch-1024 epoch). Interleaving the thread counts makes their ratio robust
-     * to this machine's drift, which moves separate runs by ±25%.
+     * in which every thread count trains one epoch in turn, switched by a callback at each epoch's start:
+     * {@code secs[thread count][round]}, from epoch begin to epoch end. So the times hold training only, as the
+     * PyTorch peer's do, and not fit's one-off checks of x and y for NaN/Inf (16 ms for Fashion-MNIST, 2-3% of a
+     * batch-1024 epoch). Interleaving the thread counts makes their ratio robust to this machine's drift, which
+     * moves separate runs by ±25%.
      */
     private double[][] epochSeconds(Sequential m, Tensor x, Tensor y, int bs, int[] ts) {
         m.compile("adam", "categorical_crossentropy", "accuracy");
