@@ -289,7 +289,7 @@ public final class Gemm {
     /**
      * The blocks of eight vectors of {@link #rowTimesMatrix}; returns the first column it left. They stream the
      * 401 KB first-layer kernel in half the passes of four-vector blocks: 1.03–1.36× at 1×784×128 on a Zen 3 (8
-     * lanes, 256 bytes of each B row), 1.19× on an Intel Xeon (16 lanes, all 512).
+     * lanes, 256 bytes of each B row), 1.20-1.27× on an Intel Xeon (16 lanes, all 512).
      */
     private static int rowTimesMatrix8(float[] a, int ao, float[] b, int bo, float[] c, int co, int k, int n) {
         int j = 0;
