@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-sizes", split = ",", description = "Batch sizes (default: ${DEFAULT-VALUE}).", defaultValue = "32,128,1024")
     int[] batchSizes;
 
-    @Option(names = "--warmup", description = "Seconds of whole warm-up epochs before the timed ones, for the JIT (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(names = "--warmup", description = "Seconds of warm-up before timing, for the JIT: whole epochs (train) or batch-1024 passes (infer) (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     double warmupSeconds;
 
     @Option(names = "--epochs", description = "Timed rounds per configuration, after a warm-up epoch; each round trains one epoch per thread count (default: ${DEFAULT-VALUE}).", defaultValue = "3")
@@ -191,8 +191,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Inference: latency of {@code predict} on one sample (p50 and p99 of 5,000 calls after 2,000 warm-up calls)
-     * and throughput of {@code predict} on the 10,000 test images at batch 1024 (median of 15 passes after 3 s of
-     * warm-up passes), for the article's model trained one epoch, unfused and with BN folded into the Dense layers.
+     * and throughput of {@code predict} on the 10,000 test images at batch 1024 (median of 15 passes after
+     * {@code --warmup} seconds of warm-up passes), for the article's model trained one epoch, unfused and with BN
+     * folded into the Dense layers.
      */
     private Integer infer(FashionMnist.Data d) {
         Sequential m = DemoCommand.articleModel(true, 0.99, 1e-3);
@@ -217,9 +218,10 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Arrays.sort(ns);
                 double[] secs = new double[15];
-                // Warm-up of at least 3 s: with 3 passes, the first model timed (unfused) still ran while C2 compiled
-                // its batch-1024 paths, 0.48-0.75x PyTorch against 1.08-1.18x for the folded one timed after it.
-                for (long end = System.nanoTime() + 3_000_000_000L, i = 0; i < 5 || System.nanoTime() < end; i++) model.predict(d.xTest(), 1024);
+                // At least 5 passes and --warmup seconds: with 3 passes, the first model timed (unfused) still ran
+                // while C2 compiled its batch-1024 paths, 0.48-0.75x PyTorch against 1.08-1.18x for the folded one.
+                long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int i = 0; i < 5 || System.nanoTime() < end; i++) model.predict(d.xTest(), 1024);
                 for (int i = 0; i < secs.length; i++) {
                     long t0 = System.nanoTime();
                     model.predict(d.xTest(), 1024);
