@@ -69,17 +69,9 @@ public final class PairedGemm {
         System.out.println("| shape m×k×n | form | threads | Keel GFLOP/s | OpenBLAS GFLOP/s | FMA peak GFLOP/s | Keel / OpenBLAS | Keel / peak | OpenBLAS / peak |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String s : shapes.split(",")) {
-            if (!s.matches("[1-9][0-9]{0,4}x[1-9][0-9]{0,4}x[1-9][0-9]{0,4}(:(NN|TN|NT|TT))?")) {
-                throw new IllegalArgumentException("--shapes: '" + s + "' is not MxKxN[:FORM] with sizes 1..99999 and FORM one of NN, TN, NT, TT"
-                        + " (e.g. 1024x784x128:NN)");
-            }
-            String[] sf = s.split(":");
-            String[] d = sf[0].split("x");
-            int m = Integer.parseInt(d[0]), k = Integer.parseInt(d[1]), n = Integer.parseInt(d[2]);
-            if ((long) m * k > Integer.MAX_VALUE / 4 || (long) k * n > Integer.MAX_VALUE / 4 || (long) m * n > Integer.MAX_VALUE / 4) {
-                throw new IllegalArgumentException("--shapes: " + s + " needs operands above 2^29 floats; choose smaller sizes");
-            }
-            String form = sf.length > 1 ? sf[1] : "NN";
+            BenchArgs.Shape sh = BenchArgs.shape("--shapes", s);
+            int m = sh.m(), k = sh.k(), n = sh.n();
+            String form = sh.form();
             for (int t : threads) p.row(m, k, n, form, t, rounds);
         }
         System.out.println("\nGFLOP/s: medians over rounds; ratios: medians of the per-round ratios (range). The peak is "

@@ -35,6 +35,7 @@ public final class VersionPair {
         for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
         int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000, warmup = 6;
         boolean infer = false;
+        String gemm = null;
         for (int i = 2; i < args.length; i++) {
             if (args[i].equals("--infer")) {   // the one flag without a value
                 infer = true;
@@ -47,9 +48,14 @@ public final class VersionPair {
                 case "--rounds" -> rounds = BenchArgs.positive("--rounds", v);
                 case "--samples" -> samples = BenchArgs.positive("--samples", v);
                 case "--warmup" -> warmup = BenchArgs.positive("--warmup", v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer");
+                case "--gemm" -> gemm = BenchArgs.value("--gemm", v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer, --gemm MxKxN:FORM,...");
             }
             i++;
+        }
+        if (gemm != null) {
+            gemms(jars, gemm, threads, rounds);
+            return;
         }
         if (samples < batch) throw new IllegalArgumentException("--samples " + samples + " is less than one batch of " + batch);
         SplittableRandom r = new SplittableRandom(1);
@@ -83,5 +89,46 @@ public final class VersionPair {
         System.out.printf(Locale.ROOT, "| what | batch | threads | rounds | old ms | new ms | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|---|%n");
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.3f× (%.2f–%.2f) |%n", infer ? "predict, all samples" : "train, one epoch", batch, threads, rounds,
                 BenchArgs.median(oldMs), BenchArgs.median(newMs), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
+    }
+
+    /**
+     * {@code --gemm}: each shape's GEMM from the two builds in turns, {@code rounds} timings each after 15 warm-up
+     * timings per build; each timing is the best of three runs of at least ~20 MFLOP.
+     */
+    private static void gemms(Path[] jars, String shapes, int threads, int rounds) throws Exception {
+        URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader[] loaders = new URLClassLoader[2];
+        for (int v = 0; v < 2; v++) loaders[v] = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
+        System.out.printf(Locale.ROOT, "| shape m×k×n | form | threads | rounds | old GFLOP/s | new GFLOP/s | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|---|%n");
+        for (String s : shapes.split(",")) {
+            BenchArgs.Shape sh = BenchArgs.shape("--gemm", s);
+            int m = sh.m(), k = sh.k(), n = sh.n();
+            String form = sh.form();
+            double flops = sh.flops();
+            int reps = (int) Math.max(1, Math.min(50, 2e7 / flops));
+            Object[] runner = new Object[2];
+            Method[] time = new Method[2];
+            for (int v = 0; v < 2; v++) {
+                Class<?> c = loaders[v].loadClass(GemmRunner.class.getName());
+                runner[v] = c.getConstructor(int.class, int.class, int.class, String.class).newInstance(m, k, n, form);
+                time[v] = c.getMethod("time", int.class, int.class);
+            }
+            for (int w = 0; w < 15; w++) for (int v = 0; v < 2; v++) time[v].invoke(runner[v], threads, reps);
+            float f0 = (float) runner[0].getClass().getMethod("first").invoke(runner[0]), f1 = (float) runner[1].getClass().getMethod("first").invoke(runner[1]);
+            if (Math.abs(f0 - f1) > 1e-4f * k) throw new IllegalStateException("the two builds disagree at " + s + ": C[0] = " + f0 + " vs " + f1);
+            double[] oldG = new double[rounds], newG = new double[rounds], speedup = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                int first = i & 1;
+                double x = (double) time[first].invoke(runner[first], threads, reps);
+                double y = (double) time[1 - first].invoke(runner[1 - first], threads, reps);
+                double o = first == 0 ? x : y, nw = first == 0 ? y : x;
+                oldG[i] = flops / o;
+                newG[i] = flops / nw;
+                speedup[i] = o / nw;
+            }
+            Arrays.sort(speedup);
+            System.out.printf(Locale.ROOT, "| %d×%d×%d | %s | %d | %d | %.1f | %.1f | %.3f× (%.2f–%.2f) |%n", m, k, n, form, threads, rounds,
+                    BenchArgs.median(oldG), BenchArgs.median(newG), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
+        }
     }
 }
