@@ -66,6 +66,9 @@ class GemmTest {
             "1024,64,10,false,true", "33,17,70,false,true", "19,23,11,true,true", "100,40,600,false,false",
             "1027,10,64,false,false", "67,12,90,true,false", "11,9,20,false,false", "40,31,17,false,false",
             "300,48,600,true,false", "784,128,1024,true,false",
+            // Aᵀ copied into 8-row panels (rows 512+ floats apart, k-blocks 256+ deep), with a partial last panel,
+            // and a shallow last k-block (88) read in place
+            "1029,40,600,true,false", "600,70,300,true,false",
             // packed B over several of its deeper k-blocks and narrower column blocks
             "40,700,600,false,false", "37,300,530,false,true", "45,700,1030,true,false",
             // fewer rows than 3 micro-kernel panels: B read in place (with a packed partial strip), A packed
