@@ -30,8 +30,11 @@ public final class GemmRunner {
     }
 
     /** The best of three timings of {@code reps} calls on {@code threads} threads, in nanoseconds per call. */
-    public double time(int threads, int reps) {
+    public double time(int threads, int reps) throws InterruptedException {
         Parallel.setThreads(threads);
+        // The other build's workers spin for a while after its last call (200 µs by default): let them park, or on
+        // two cores they compete with this build's threads.
+        Thread.sleep(2);
         long best = Long.MAX_VALUE;
         for (int t = 0; t < 3; t++) {
             long t0 = System.nanoTime();

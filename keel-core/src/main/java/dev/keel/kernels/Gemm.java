@@ -46,8 +46,12 @@ public final class Gemm {
      * (Zen 3, 16 rounds): 1.07-1.12× on one thread at 1024³, 1024×2048×784 (NN, TN) and 1024×784×2048 (NT),
      * 1.03-1.08× on two. The packed B strip (KCP×NR floats) then fills L1, which costs less than the C traffic saved.
      * Row-major B read in place keeps KC: there, 512 cost 4-12% (measured when B was read in place at 784×128×1024 TN).
+     * With AVX-512 the strip is twice as wide (NR = 32), so 512 deep it is 64 KB, more than a 48 KB L1, and KCP is
+     * 256: paired on an Intel Xeon, one thread, 1.10× at 1024³ TN, 1.03-1.04× at 1024³ and 1024×784×128 NN;
+     * training at batch 1024 on two threads 1.074× (1.06-1.09). (Session 8 had found no gain from 256, while Aᵀ
+     * was still read in place: the strided A, not B, was then the limit.)
      */
-    static final int KCP = 512, NCP = 256;
+    static final int KCP = MR == 8 ? 256 : 512, NCP = 256;
     /**
      * Row-major B is read in place (not packed) when a block of C has fewer rows than this and one k-block of B
      * stays below {@link #DIRECT_B_LIMIT} floats: few rows cannot amortize packing. From 64 rows B is packed, so
