@@ -41,7 +41,7 @@ public final class Gemm {
     /** Columns of a block when B is read in place (a few rows of C). */
     static final int NC = 512;
     /**
-     * Depth and width of a k-block when B is packed (from 64 rows of C, or transB): twice KC, so the C tiles, which
+     * Depth and width of a k-block when B is packed (from DIRECT_B_ROWS rows of C, or transB): twice KC, so the C tiles, which
      * come from L3 on every pass over k, are loaded and stored half as often. Paired against KC×NC in one process
      * (Zen 3, 16 rounds): 1.07-1.12× on one thread at 1024³, 1024×2048×784 (NN, TN) and 1024×784×2048 (NT),
      * 1.03-1.08× on two. The packed B strip (KCP×NR floats) then fills L1, which costs less than the C traffic saved.
@@ -54,14 +54,18 @@ public final class Gemm {
     static final int KCP = MR == 8 ? 256 : 512, NCP = 256;
     /**
      * Row-major B is read in place (not packed) when a block of C has fewer rows than this and one k-block of B
-     * stays below {@link #DIRECT_B_LIMIT} floats: few rows cannot amortize packing. From 64 rows B is packed, so
+     * stays below {@link #DIRECT_B_LIMIT} floats: few rows cannot amortize packing. From there on B is packed, so
      * its strips are contiguous (a 512-byte row stride maps a strip into 8 of L1's 64 sets) and the kernels index
      * B with a compile-time stride, which lets C2 drop the range checks from their loops. Paired against reading
      * B in place (Zen 3, one thread, B hot in cache): 1.27× at 1024×128×784, 1.15× at 784×128×1024 (TN), 1.20× at
      * 1024³. With 32 rows it won 1.25× hot, but lost 17% in the batch-32 forward of training (bench step), where
-     * the weights come from L3 after the rest of the step. -Dkeel.directBRows.
+     * the weights come from L3 after the rest of the step; so the limit was 64. On an Intel Xeon (AVX-512, packing
+     * cheaper since then), packing from 32 rows trains at batch 32 1.017-1.037× faster on two threads (three paired
+     * runs of bench versions) and 1.026× on one, so there the limit is 32 (blocks of a batch-32 forward are 32 rows);
+     * AVX2 keeps the 64 measured on the Zen 3.
+     * -Dkeel.directBRows.
      */
-    private static final int DIRECT_B_ROWS = Integer.getInteger("keel.directBRows", 64);
+    private static final int DIRECT_B_ROWS = Integer.getInteger("keel.directBRows", MR == 8 ? 32 : 64);
     private static final int DIRECT_B_LIMIT = 160 * 1024;
     /**
      * When C is split into row blocks across threads, B is packed once, whole, before the split, and every block
