@@ -1,6 +1,7 @@
 package dev.keel.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,8 +10,8 @@ import java.util.function.IntConsumer;
 /**
  * The one set of worker threads Keel's kernels share, sized to the available processors.
  *
- * <p>A job is split into chunks whose boundaries depend only on the problem; threads claim chunks from a
- * counter, and since each chunk writes its own part of the result, the result is bit-identical whatever
+ * <p>A job is split into chunks whose boundaries depend only on the problem; threads claim chunks (the caller
+ * its share from the front, see {@link Job}), and since each chunk writes its own part of the result, the result is bit-identical whatever
  * the thread count or timing. Workers spin for a short while after a job before parking, as OpenMP does,
  * because training issues small kernels back to back and waking a parked thread costs more than a small
  * GEMM. A call made from inside a job, or while another thread's job runs, simply runs on the calling
@@ -65,7 +66,7 @@ public final class Parallel {
             CURRENT.set(job);
             generation++;
             for (int w = 0; w < t - 1; w++) worker(w).wake();
-            job.work();
+            job.work(true);
             while (job.done.get() < chunks) Thread.onSpinWait();
             CURRENT.set(null);
             Throwable e = job.error.get();
@@ -85,11 +86,19 @@ public final class Parallel {
         return WORKERS[i];
     }
 
-    /** One parallel call: chunks claimed from a counter by the caller and up to {@code helpers} workers. */
+    /**
+     * One parallel call: chunks claimed by the caller and up to {@code helpers} workers. The caller owns the first
+     * 1/t of the chunks (t threads in all) and the workers the rest; each claims its own in ascending order and,
+     * when none is left, takes the other side's last. With two threads the caller then runs the low chunks and the
+     * worker the high ones in every call, however the timing goes, so what a chunk touches stays in the same
+     * core's caches from one call to the next (Adam's slots, a weight gradient's rows). Claiming from one counter
+     * dealt them out anew each time.
+     */
     private static final class Job {
         final IntConsumer body;
         final int chunks;
-        final AtomicInteger next = new AtomicInteger();
+        /** The caller's and the workers' unclaimed chunks, each [lo, hi) as lo·2³² + hi. */
+        final AtomicLong own, others;
         final AtomicInteger done = new AtomicInteger();
         final AtomicInteger helpers;
         final AtomicReference<Throwable> error = new AtomicReference<>();
@@ -98,11 +107,27 @@ public final class Parallel {
             this.body = body;
             this.chunks = chunks;
             this.helpers = new AtomicInteger(helpers);
+            int mid = chunks / (helpers + 1);
+            own = new AtomicLong(mid);
+            others = new AtomicLong((long) mid << 32 | chunks);
         }
 
-        void work() {
+        /** The lowest ({@code low}) or highest unclaimed chunk of a range; -1 when it is empty. */
+        private static int claim(AtomicLong range, boolean low) {
+            while (true) {
+                long r = range.get();
+                int lo = (int) (r >>> 32), hi = (int) r;
+                if (lo >= hi) return -1;
+                long next = low ? (long) (lo + 1) << 32 | hi : (long) lo << 32 | (hi - 1);
+                if (range.compareAndSet(r, next)) return low ? lo : hi - 1;
+            }
+        }
+
+        /** Runs chunks until none is left: the caller's ({@code caller}) or the workers' first, then the other side's. */
+        void work(boolean caller) {
+            AtomicLong mine = caller ? own : others, theirs = caller ? others : own;
             int c;
-            while ((c = next.getAndIncrement()) < chunks) {
+            while ((c = claim(mine, true)) >= 0 || (c = claim(theirs, false)) >= 0) {
                 try {
                     body.accept(c);
                 } catch (Throwable e) {
@@ -144,7 +169,7 @@ public final class Parallel {
                 }
                 seen = generation;
                 Job job = CURRENT.get();
-                if (job != null && job.helpers.getAndDecrement() > 0) job.work();
+                if (job != null && job.helpers.getAndDecrement() > 0) job.work(false);
             }
         }
     }
