@@ -72,15 +72,22 @@ public final class Batches {
     }
 
     /**
-     * Copies rows {@code index[from:from+rows]} of {@code src} (width {@code cols}) into {@code dst}. Large
-     * batches are split across the kernel threads: at batch 1024 of 784 features this copy is otherwise a
-     * serial tenth of a training step.
+     * Copies rows {@code index[from:from+rows]} of {@code src} (width {@code cols}) into {@code dst}, split across
+     * the kernel threads from {@value #GATHER_SPLIT} values, or from {@value #GATHER_SPLIT_AWAKE} while a worker is
+     * awake. The rows are scattered over the training set, so the copy waits on DRAM; two cores keep twice as many
+     * misses in flight. At batch 1024 of 784 features a serial copy was a tenth of a training step; at batch 32 the
+     * copy took 21 µs of a 270 µs step (timed inside fit, two threads), and splitting it trained 1.067× faster
+     * (1.06-1.07, paired epochs, Intel Xeon).
      */
     static void gather(float[] src, int cols, int[] index, int from, int rows, float[] dst) {
-        int chunks = (long) rows * cols >= (1 << 18) ? dev.keel.kernels.Parallel.threads() : 1;
+        long values = (long) rows * cols;
+        boolean split = values >= GATHER_SPLIT || values >= GATHER_SPLIT_AWAKE && dev.keel.kernels.Parallel.helpersAwake();
+        int chunks = split ? dev.keel.kernels.Parallel.threads() : 1;
         dev.keel.kernels.Parallel.forEach(chunks, c -> {
             int r0 = (int) ((long) rows * c / chunks), r1 = (int) ((long) rows * (c + 1) / chunks);
             dev.keel.kernels.Gather.rows(src, cols, index, from, r0, r1, dst);
         });
     }
+
+    private static final int GATHER_SPLIT = 1 << 18, GATHER_SPLIT_AWAKE = 1 << 13;
 }
