@@ -22,7 +22,9 @@ public final class Updates {
 
     /**
      * Keras's Adam step: {@code m += (g−m)·b1; v += (g²−v)·b2; w −= alpha·m/(√v + eps)}, b1 = 1−β₁, b2 = 1−β₂,
-     * with m and v flushed to zero below {@link Float#MIN_NORMAL} ({@link #flush}).
+     * with the arithmetic of TensorFlow's flush-to-zero mode: a product that would be subnormal is zero, and so
+     * are m and v below {@link Float#MIN_NORMAL} ({@link #flush}). The products are zeroed before they are formed,
+     * from their operand's magnitude, because forming a subnormal costs an Intel core a microcode assist.
      */
     public static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps) {
         adam(w, g, m, v, alpha, b1, b2, eps, w.length >= PARALLEL_MIN && Parallel.helpersAwake() ? 4 * Parallel.threads() : 1);
@@ -40,26 +42,39 @@ public final class Updates {
                 c == chunks - 1 ? n : vectors * (c + 1) / chunks * L));
     }
 
-    /** Adam on [from, to): each element's arithmetic is the same in the vector body and the scalar tail's order. */
+    /** |g| below this: g² would be subnormal. */
+    private static final float SQUARE_TINY = 1.0842022e-19f;
+
+    /**
+     * Adam on [from, to): each element's arithmetic is the same in the vector body and the scalar tail's order.
+     * Below {@code MIN_NORMAL/b}, x·b would be subnormal, so x counts as zero there: (g−m)·b1 and (g²−v)·b2 when
+     * a moment has decayed that far with its gradient gone, and m·alpha (for m up to 1.2e-35 at alpha = 1e-3).
+     * On the Intel Xeon those m·alpha products, 130-1,700 of the first layer's 100,352 per batch-32 step of the
+     * article's model, made Adam's update of that layer take 86 µs in training against 22 µs hot.
+     */
     private static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps, int from, int to) {
+        float mTiny = Float.MIN_NORMAL / b1, vTiny = Float.MIN_NORMAL / b2, aTiny = Float.MIN_NORMAL / alpha;
         int i = from, upper = from + S.loopBound(to - from);
         for (; i < upper; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector mv = FloatVector.fromArray(S, m, i);
             FloatVector vv = FloatVector.fromArray(S, v, i);
-            mv = gv.sub(mv).mul(b1).add(mv);
-            vv = gv.mul(gv).sub(vv).mul(b2).add(vv);
+            FloatVector gz = gv.blend(0f, gv.abs().compare(VectorOperators.LT, SQUARE_TINY));
+            FloatVector dm = gv.sub(mv), dv = gz.mul(gz).sub(vv);
+            mv = dm.blend(0f, dm.abs().compare(VectorOperators.LT, mTiny)).mul(b1).add(mv);
+            vv = dv.blend(0f, dv.abs().compare(VectorOperators.LT, vTiny)).mul(b2).add(vv);
             mv = mv.blend(0f, mv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));   // flush(m), flush(v)
             vv = vv.blend(0f, vv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
-            FloatVector step = mv.mul(alpha).div(vv.lanewise(VectorOperators.SQRT).add(eps));
+            FloatVector step = mv.blend(0f, mv.abs().compare(VectorOperators.LT, aTiny)).mul(alpha).div(vv.lanewise(VectorOperators.SQRT).add(eps));
             FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
         }
         for (; i < to; i++) {
-            m[i] = flush(m[i] + (g[i] - m[i]) * b1);
-            v[i] = flush(v[i] + (g[i] * g[i] - v[i]) * b2);
-            w[i] -= alpha * m[i] / ((float) Math.sqrt(v[i]) + eps);
+            float dm = g[i] - m[i], g2 = Math.abs(g[i]) < SQUARE_TINY ? 0f : g[i] * g[i], dv = g2 - v[i];
+            m[i] = flush(m[i] + (Math.abs(dm) < mTiny ? 0f : dm) * b1);
+            v[i] = flush(v[i] + (Math.abs(dv) < vTiny ? 0f : dv) * b2);
+            w[i] -= (Math.abs(m[i]) < aTiny ? 0f : m[i]) * alpha / ((float) Math.sqrt(v[i]) + eps);
         }
     }
 

@@ -35,33 +35,48 @@ class UpdatesTest {
     }
 
     /**
-     * With the gradient gone, Adam's moments decay through the subnormal range; each slot value must be flushed
-     * to +0 there (TensorFlow's flush-to-zero), in the vector body and in the scalar tail alike, and a value
-     * still normal must be the plain formula's.
+     * With the gradient gone, Adam's moments decay toward the subnormal range. As under TensorFlow's flush-to-zero
+     * mode, a product that would be subnormal is zero: (g−m)·b1 once |m| < MIN_NORMAL/b1, so m then stays where
+     * it is, and m·alpha once |m| < MIN_NORMAL/alpha, so the weight does not move. No slot may ever hold a
+     * subnormal value, in the vector body or the scalar tail. (Forming those products cost Adam 86 µs instead of
+     * 45 in batch-32 training on an Intel Xeon. Before, m decayed to a flushed zero and a weight at 0 moved to
+     * about -1e-33: this test fails there.)
      */
     @Test
-    void adamFlushesSubnormalSlotsToZero() {
+    void adamZeroesProductsThatWouldBeSubnormalAsFlushToZeroDoes() {
         int n = 37;   // two or four whole vectors and a scalar tail
+        float alpha = 1e-3f, b1 = 0.1f, b2 = 0.001f, eps = 1e-7f;
         float[] w = new float[n], g = new float[n], m = new float[n], v = new float[n];
         for (int i = 0; i < n; i++) {
-            m[i] = (i % 2 == 0 ? 1 : -1) * Float.MIN_NORMAL * (1 + i / 8f);   // just above subnormal
-            v[i] = Float.MIN_NORMAL * (1 + i / 8f);
+            m[i] = (i % 2 == 0 ? 1 : -1) * Float.MIN_NORMAL * (20 + 20 * i);   // up to 8.7e-36: m·alpha subnormal throughout
+            v[i] = Float.MIN_NORMAL * (1 + i) * 5000;
         }
-        int steps = 0;
-        for (; steps < 200; steps++) {
-            float[] m0 = m.clone(), v0 = v.clone();
-            Updates.adam(w, g, m, v, 1e-3f, 0.1f, 0.1f, 1e-7f, 1);
+        for (int step = 0; step < 300; step++) {
+            Updates.adam(w, g, m, v, alpha, b1, b2, eps, 1);
             for (int i = 0; i < n; i++) {
-                float mi = m0[i] - m0[i] * 0.1f, vi = v0[i] - v0[i] * 0.1f;   // (g − m)·b1 + m with g = 0
-                assertEquals(Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi, m[i], "m[" + i + "] at step " + steps);
-                assertEquals(vi < Float.MIN_NORMAL ? 0f : vi, v[i], "v[" + i + "] at step " + steps);
+                for (float x : new float[] {m[i], v[i]}) {
+                    assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "slot " + i + " holds the subnormal " + x + " at step " + step);
+                }
+                assertEquals(0f, w[i], "w[" + i + "] moved at step " + step + " by m·alpha, which is subnormal");
             }
-            boolean allZero = true;
-            for (int i = 0; i < n; i++) allZero &= m[i] == 0 && v[i] == 0;
-            if (allZero) break;
         }
-        assertTrue(steps > 0 && steps < 200, "the slots should reach zero within a few steps, took " + steps);
-        for (float x : w) assertTrue(Float.isFinite(x));
+        float[] stuck = m.clone();
+        Updates.adam(w, g, m, v, alpha, b1, b2, eps, 1);
+        for (int i = 0; i < n; i++) {
+            assertTrue(Math.abs(m[i]) >= Float.MIN_NORMAL && Math.abs(m[i]) < Float.MIN_NORMAL / b1,
+                    "m[" + i + "] = " + m[i] + " should have stopped just above MIN_NORMAL/b1");
+            assertEquals(stuck[i], m[i], "m[" + i + "]: (g − m)·b1 would be subnormal, so m must stay");
+        }
+    }
+
+    /** A gradient whose square would be subnormal counts as zero in v, and a normal one's result is the formula's. */
+    @Test
+    void adamSquaresOnlyGradientsWhoseSquareIsNormal() {
+        float[] w = {1f, 1f}, g = {1e-20f, 1e-3f}, m = {0f, 0f}, v = {0f, 0f};
+        Updates.adam(w, g, m, v, 1e-3f, 0.1f, 0.001f, 1e-7f, 1);
+        assertEquals(0f, v[0], "g² = 1e-40 is subnormal: v must stay 0");
+        assertEquals(1e-3f * 1e-3f * 0.001f, v[1]);
+        assertEquals(1e-20f * 0.1f, m[0]);
     }
 
     @Test
