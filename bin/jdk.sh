@@ -34,3 +34,14 @@ keel_need_maven() {
 }
 # Maven's own libraries call sun.misc.Unsafe, which JDK 24+ warns about on every run.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
+# Fashion-MNIST (the demo, the lab, the benchmarks): on a Debian machine where we are root, install it when it is
+# missing and KEEL_DATA does not point elsewhere.
+keel_need_fashion_mnist() {
+  if [ -z "${KEEL_DATA:-}" ] && [ ! -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] \
+     && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "keel: installing Fashion-MNIST (Debian package dataset-fashion-mnist)..." >&2
+    (apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1; }) \
+      || echo "keel: could not install dataset-fashion-mnist; see the README for other ways to get the data" >&2
+  fi
+}

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import dev.keel.io.datasets.FashionMnist;
 
 /**
  * Two builds of keel-core trained in turns in one JVM, epoch by epoch: {@code bin/bench versions REV}.
@@ -15,27 +16,30 @@ import java.util.SplittableRandom;
  * <p>On a shared machine whose speed drifts by tens of percent within minutes, two separate runs cannot show a
  * change of a few percent. Here each version gets its own class loader (keel-core jar first, then this
  * benchmark's jar for {@link EpochRunner}); the two alternate which goes first, and the result is the median of
- * the per-round time ratios. Comparing a build with itself shows the method's own spread. The data are random
- * (60,000 × 784 by default, one-hot over 10 classes): only the shapes matter for timing. Fewer samples per
- * round and more rounds interleave the two versions more finely.
+ * the per-round time ratios. Comparing a build with itself shows the method's own spread. The data are
+ * Fashion-MNIST's training set ({@code --data fashion}, the default), or random values ({@code --data random},
+ * 60,000 × 784 by default, one-hot over 10 classes). The values matter, not only the shapes: an image's border
+ * pixels are always 0, so the first layer's optimizer moments for them decay toward the subnormal range, which
+ * costs an Intel core a microcode assist per operation (session 9: random data hid an Adam fix worth 1.2×).
+ * Fewer samples per round and more rounds interleave the two versions more finely.
  */
 public final class VersionPair {
     public static void main(String[] args) throws Exception {
         try {
             run(args);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.keel.io.DataFormatException e) {
             System.err.println("bench versions: " + e.getMessage());
             System.exit(2);
         }
     }
 
     private static void run(String[] args) throws Exception {
-        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000] [--warmup 6] [--infer]");
+        if (args.length < 2) throw new IllegalArgumentException("usage: VersionPair OLD.jar NEW.jar [--batch 1024] [--threads 2] [--rounds 16] [--samples 60000] [--warmup 6] [--infer] [--data fashion|random] [--gemm MxKxN:FORM,...]");
         Path[] jars = {Path.of(args[0]), Path.of(args[1])};
         for (Path j : jars) if (!Files.isRegularFile(j)) throw new IllegalArgumentException("no such jar: " + j);
         int batch = 1024, threads = Runtime.getRuntime().availableProcessors(), rounds = 16, samples = 60_000, warmup = 6;
         boolean infer = false;
-        String gemm = null;
+        String gemm = null, data = "fashion";
         for (int i = 2; i < args.length; i++) {
             if (args[i].equals("--infer")) {   // the one flag without a value
                 infer = true;
@@ -49,7 +53,8 @@ public final class VersionPair {
                 case "--samples" -> samples = BenchArgs.positive("--samples", v);
                 case "--warmup" -> warmup = BenchArgs.positive("--warmup", v);
                 case "--gemm" -> gemm = BenchArgs.value("--gemm", v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer, --gemm MxKxN:FORM,...");
+                case "--data" -> data = BenchArgs.value("--data", v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; valid: --batch N, --threads N, --rounds N, --samples N, --warmup N, --infer, --data fashion|random, --gemm MxKxN:FORM,...");
             }
             i++;
         }
@@ -58,10 +63,25 @@ public final class VersionPair {
             return;
         }
         if (samples < batch) throw new IllegalArgumentException("--samples " + samples + " is less than one batch of " + batch);
-        SplittableRandom r = new SplittableRandom(1);
-        float[] x = new float[samples * 784], y = new float[samples * 10];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-        for (int i = 0; i < samples; i++) y[i * 10 + r.nextInt(10)] = 1f;
+        float[] x, y;
+        switch (data) {
+            case "fashion" -> {
+                FashionMnist.Data d = FashionMnist.load(null);
+                samples = Math.min(samples, d.xTrain().rows());
+                x = Arrays.copyOf(d.xTrain().data(), samples * 784);
+                y = new float[samples * 10];
+                float[] labels = d.yTrain().data();
+                for (int i = 0; i < samples; i++) y[i * 10 + (int) labels[i]] = 1f;
+            }
+            case "random" -> {
+                SplittableRandom r = new SplittableRandom(1);
+                x = new float[samples * 784];
+                y = new float[samples * 10];
+                for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+                for (int i = 0; i < samples; i++) y[i * 10 + r.nextInt(10)] = 1f;
+            }
+            default -> throw new IllegalArgumentException("--data must be fashion or random, got '" + data + "'");
+        }
         URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
         Object[] runner = new Object[2];
         Method[] epoch = new Method[2];
