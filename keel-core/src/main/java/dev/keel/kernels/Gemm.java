@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision matrix multiply {@code C[m×n] (+)= op(A)·op(B)}, row-major, in the three forms training
  * needs: {@code A·B}, {@code Aᵀ·B} and {@code A·Bᵀ}; no transpose is ever materialised.
  *
- * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@value #KCP} ({@value #KC} where B is read in
- * place), a block of op(B) is packed into strips {@link #NR} columns wide, contiguous with a compile-time stride.
+ * <p>Design (after Goto &amp; van de Geijn): for each k-block of {@link #KCP} floats (256 with AVX-512, 512 with
+ * AVX2; {@value #KC} where B is read in place), a block of op(B) is packed into strips {@link #NR} columns wide, contiguous with a compile-time stride.
  * A micro-kernel of {@link #MR} rows × two SIMD vectors (8 rows with AVX-512, 5 with AVX2: whatever fits the
  * register file) keeps 2·MR accumulators in registers, broadcasting one element of A per row per step. A is read
  * in place wherever it can be; the rest of it is copied as rows. Blocks at the edges are computed in a

@@ -12,9 +12,9 @@ import java.util.function.IntConsumer;
  *
  * <p>A job is split into chunks whose boundaries depend only on the problem; threads claim chunks (the caller
  * its share from the front, see {@link Job}), and since each chunk writes its own part of the result, the
- * result is bit-identical whatever the thread count or timing. Workers spin for a short while after a job before parking, as OpenMP does,
- * because training issues small kernels back to back and waking a parked thread costs more than a small
- * GEMM. A call made from inside a job, or while another thread's job runs, simply runs on the calling
+ * result is bit-identical whatever the thread count or timing. Workers spin for a short while after a job
+ * before parking, as OpenMP does, because training issues small kernels back to back and waking a parked
+ * thread costs more than a small GEMM. A call made from inside a job, or while another thread's job runs, simply runs on the calling
  * thread: concurrent callers (many threads predicting at once) never wait for each other.
  */
 public final class Parallel {

@@ -50,7 +50,7 @@ public final class Updates {
      * Below {@code MIN_NORMAL/b}, x·b would be subnormal, so x counts as zero there: (g−m)·b1 and (g²−v)·b2 when
      * a moment has decayed that far with its gradient gone, and m·alpha (for m up to 1.2e-35 at alpha = 1e-3).
      * On the Intel Xeon those m·alpha products, 130-1,700 of the first layer's 100,352 per batch-32 step of the
-     * article's model, made Adam's update of that layer take 86 µs in training against 22 µs hot.
+     * article's model, made Adam's update of that layer take 81-89 µs per step in training (22 µs hot); 45-48 µs without them.
      */
     private static void adam(float[] w, float[] g, float[] m, float[] v, float alpha, float b1, float b2, float eps, int from, int to) {
         float mTiny = Float.MIN_NORMAL / b1, vTiny = Float.MIN_NORMAL / b2, aTiny = Float.MIN_NORMAL / alpha;
