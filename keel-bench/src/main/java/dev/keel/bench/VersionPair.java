@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import dev.keel.Tensors;
 import dev.keel.io.datasets.FashionMnist;
 
 /**
@@ -20,7 +21,7 @@ import dev.keel.io.datasets.FashionMnist;
  * Fashion-MNIST's training set ({@code --data fashion}, the default), or random values ({@code --data random},
  * 60,000 × 784 by default, one-hot over 10 classes). The values matter, not only the shapes: an image's border
  * pixels are always 0, so the first layer's optimizer moments for them decay toward the subnormal range, which
- * costs an Intel core a microcode assist per operation (session 9: random data hid an Adam fix worth 1.2×).
+ * costs an Intel core a microcode assist per operation (session 9: random data hid an Adam fix worth 1.17× on one thread).
  * Fewer samples per round and more rounds interleave the two versions more finely.
  */
 public final class VersionPair {
@@ -68,10 +69,8 @@ public final class VersionPair {
             case "fashion" -> {
                 FashionMnist.Data d = FashionMnist.load(null);
                 samples = Math.min(samples, d.xTrain().rows());
-                x = Arrays.copyOf(d.xTrain().data(), samples * 784);
-                y = new float[samples * 10];
-                float[] labels = d.yTrain().data();
-                for (int i = 0; i < samples; i++) y[i * 10 + (int) labels[i]] = 1f;
+                x = d.xTrain().slice(0, samples).data();
+                y = Tensors.oneHot(d.yTrain().slice(0, samples), 10).data();
             }
             case "random" -> {
                 SplittableRandom r = new SplittableRandom(1);
@@ -82,12 +81,11 @@ public final class VersionPair {
             }
             default -> throw new IllegalArgumentException("--data must be fashion or random, got '" + data + "'");
         }
-        URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader[] loaders = loaders(jars);
         Object[] runner = new Object[2];
         Method[] epoch = new Method[2];
         for (int v = 0; v < 2; v++) {
-            URLClassLoader loader = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
-            Class<?> c = loader.loadClass(EpochRunner.class.getName());
+            Class<?> c = loaders[v].loadClass(EpochRunner.class.getName());
             runner[v] = c.getConstructor(float[].class, float[].class, int.class, int.class).newInstance(x, y, samples, batch);
             epoch[v] = c.getMethod(infer ? "predict" : "epoch", int.class);
         }
@@ -111,14 +109,20 @@ public final class VersionPair {
                 BenchArgs.median(oldMs), BenchArgs.median(newMs), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
     }
 
+    /** One class loader per build: its keel-core jar first, then this benchmark's jar (for the runner classes). */
+    private static URLClassLoader[] loaders(Path[] jars) throws java.net.MalformedURLException {
+        URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader[] loaders = new URLClassLoader[2];
+        for (int v = 0; v < 2; v++) loaders[v] = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
+        return loaders;
+    }
+
     /**
      * {@code --gemm}: each shape's GEMM from the two builds in turns, {@code rounds} timings each after 15 warm-up
      * timings per build; each timing is the best of three runs of at least ~20 MFLOP.
      */
     private static void gemms(Path[] jars, String shapes, int threads, int rounds) throws Exception {
-        URL bench = VersionPair.class.getProtectionDomain().getCodeSource().getLocation();
-        URLClassLoader[] loaders = new URLClassLoader[2];
-        for (int v = 0; v < 2; v++) loaders[v] = new URLClassLoader(new URL[] {jars[v].toUri().toURL(), bench}, ClassLoader.getPlatformClassLoader());
+        URLClassLoader[] loaders = loaders(jars);
         System.out.printf(Locale.ROOT, "| shape m×k×n | form | threads | rounds | old GFLOP/s | new GFLOP/s | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|---|%n");
         for (String s : shapes.split(",")) {
             BenchArgs.Shape sh = BenchArgs.shape("--gemm", s);
