@@ -92,21 +92,56 @@ public final class VersionPair {
         // Warm-up: until C2 has compiled the training loop. That takes seconds of one core's time (JFR), and while it
         // runs a version that uses both cores is slowed more than one that leaves the second idle.
         for (int w = 0; w < warmup; w++) for (int v = 0; v < 2; v++) epoch[v].invoke(runner[v], threads);
-        double[] oldMs = new double[rounds], newMs = new double[rounds], speedup = new double[rounds];
+        Method roundTrip = placementProbe(loaders[1]);
+        double[] oldMs = new double[rounds], newMs = new double[rounds];
+        long[] nanos = new long[rounds];
         for (int i = 0; i < rounds; i++) {
             int first = i & 1;
             long a = (long) epoch[first].invoke(runner[first], threads);
             long b = (long) epoch[1 - first].invoke(runner[1 - first], threads);
             oldMs[i] = (first == 0 ? a : b) / 1e6;
             newMs[i] = (first == 0 ? b : a) / 1e6;
-            speedup[i] = oldMs[i] / newMs[i];
+            nanos[i] = roundTrip == null ? 0 : (long) roundTrip.invoke(null);
         }
-        Arrays.sort(oldMs);
-        Arrays.sort(newMs);
-        Arrays.sort(speedup);
+        String what = infer ? "predict, all samples" : "train, one epoch";
         System.out.printf(Locale.ROOT, "| what | batch | threads | rounds | old ms | new ms | new speedup, median of rounds (quartiles) |%n|---|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.3f× (%.2f–%.2f) |%n", infer ? "predict, all samples" : "train, one epoch", batch, threads, rounds,
-                BenchArgs.median(oldMs), BenchArgs.median(newMs), BenchArgs.median(speedup), speedup[rounds / 4], speedup[(3 * rounds) / 4]);
+        row(what, batch, threads, oldMs, newMs, i -> true);
+        if (roundTrip != null && threads > 1) {
+            // The hypervisor may move the vCPUs between near and far cores while this runs (docs/PERFORMANCE.md):
+            // the rounds split by the new build's last probe after each round, where it has one.
+            row(what + ", cores near", batch, threads, oldMs, newMs, i -> nanos[i] > 0 && nanos[i] <= FAR_NANOS);
+            row(what + ", cores far", batch, threads, oldMs, newMs, i -> nanos[i] > FAR_NANOS);
+        }
+    }
+
+    /** Parallel.FAR_NANOS: a cache line's round trip above it means cores on two CCDs. */
+    private static final long FAR_NANOS = 150;
+
+    /** Turns on the build's placement probe and returns its {@code Parallel.roundTripNanos()}; null if it predates the probe. */
+    private static Method placementProbe(ClassLoader loader) {
+        try {
+            Class<?> parallel = loader.loadClass("dev.keel.kernels.Parallel");
+            parallel.getMethod("watchPlacement", boolean.class).invoke(null, true);
+            return parallel.getMethod("roundTripNanos");
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /** One table row over the rounds that {@code take} selects; nothing if it selects none. */
+    private static void row(String what, int batch, int threads, double[] oldMs, double[] newMs, java.util.function.IntPredicate take) {
+        int[] picked = java.util.stream.IntStream.range(0, oldMs.length).filter(take).toArray();
+        if (picked.length == 0) return;
+        double[] o = new double[picked.length], n = new double[picked.length], speedup = new double[picked.length];
+        for (int j = 0; j < picked.length; j++) {
+            o[j] = oldMs[picked[j]];
+            n[j] = newMs[picked[j]];
+            speedup[j] = o[j] / n[j];
+        }
+        Arrays.sort(speedup);
+        int r = picked.length;
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.3f× (%.2f–%.2f) |%n", what, batch, threads, r,
+                BenchArgs.median(o), BenchArgs.median(n), BenchArgs.median(speedup), speedup[r / 4], speedup[(3 * r) / 4]);
     }
 
     /** One class loader per build: its keel-core jar first, then this benchmark's jar (for the runner classes). */

@@ -78,21 +78,24 @@ final class BenchCommand implements Callable<Integer> {
         };
         if (widths != null) return scaling(x, y);
         System.out.println(machine());
-        System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed | vs " + ts[0] + " thread(s), paired epochs |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| model | batch | threads | samples/s (median) | ms/epoch (median) | epochs timed | vs " + ts[0] + " thread(s), paired epochs | cores far apart |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         int saved = Parallel.threads();
+        Parallel.watchPlacement(true);   // for the "cores far apart" column
         try {
             for (int bs : batchSizes) {
                 for (boolean withBn : bns) {
-                    double[][] secs = epochSeconds(DemoCommand.articleModel(withBn, 0.99, 1e-3), x, y, bs, ts);
+                    long[][] far = new long[ts.length][2];
+                    double[][] secs = epochSeconds(DemoCommand.articleModel(withBn, 0.99, 1e-3), x, y, bs, ts, far);
                     for (int i = 0; i < ts.length; i++) {
                         double med = median(secs[i]);
-                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d | %s |%n", withBn ? "with BN" : "no BN",
-                                bs, ts[i], x.rows() / med, med * 1e3, epochs, pairedRatio(secs[0], secs[i]));
+                        System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.0f | %d | %s | %s |%n", withBn ? "with BN" : "no BN",
+                                bs, ts[i], x.rows() / med, med * 1e3, epochs, pairedRatio(secs[0], secs[i]), farShare(far[i]));
                     }
                 }
             }
         } finally {
+            Parallel.watchPlacement(false);
             Parallel.setThreads(saved);
         }
         return 0;
@@ -105,9 +108,10 @@ final class BenchCommand implements Callable<Integer> {
      * {@code secs[thread count][round]}, from epoch begin to epoch end. So the times hold training only, as the
      * PyTorch peer's do, and not fit's one-off checks of x and y for NaN/Inf (16 ms for Fashion-MNIST, 2-3% of a
      * batch-1024 epoch). Interleaving the thread counts makes their ratio robust to this machine's drift, which
-     * moves separate runs by ±25%.
+     * moves separate runs by ±25%. {@code far[thread count]} gets the timed epochs' probes of how far apart the
+     * cores were ({@link Parallel#probeCounts}): {probes, far}.
      */
-    private double[][] epochSeconds(Sequential m, Tensor x, Tensor y, int bs, int[] ts) {
+    private double[][] epochSeconds(Sequential m, Tensor x, Tensor y, int bs, int[] ts, long[][] far) {
         m.compile("adam", "categorical_crossentropy", "accuracy");
         // C2 compiles the training loop for seconds, and one batch-1024 epoch takes 0.2 s on the Xeon of session
         // 8: after a single warm-up epoch, batch 1024 timed at 263k samples/s against 312-341k once warm. So
@@ -120,17 +124,22 @@ final class BenchCommand implements Callable<Integer> {
         double[][] secs = new double[ts.length][epochs];
         Callback timer = new Callback() {
             private long start;
+            private long[] probes;
 
             @Override
             public void onEpochBegin(int epoch, java.util.Map<String, Double> logs) {
                 Parallel.setThreads(ts[epoch % ts.length]);
+                probes = Parallel.probeCounts();
                 start = System.nanoTime();
             }
 
             @Override
             public void onEpochEnd(int epoch, java.util.Map<String, Double> logs) {
                 int round = epoch / ts.length - 1;   // round -1 is the warm-up
-                if (round >= 0) secs[epoch % ts.length][round] = (System.nanoTime() - start) / 1e9;
+                if (round < 0) return;
+                secs[epoch % ts.length][round] = (System.nanoTime() - start) / 1e9;
+                long[] now = Parallel.probeCounts();
+                for (int j = 0; j < 2; j++) far[epoch % ts.length][j] += now[j] - probes[j];
             }
         };
         m.fit(x, y, FitConfig.builder().epochs((epochs + 1) * ts.length).batchSize(bs).verbose(0).seed(0)
@@ -144,6 +153,15 @@ final class BenchCommand implements Callable<Integer> {
      */
     static String machine() {
         return "Keel on " + dev.keel.kernels.Machine.describe();
+    }
+
+    /**
+     * The share of probes that found the two cores far apart (over {@link Parallel#FAR_NANOS} ns), e.g. "40% of 52": on a
+     * VM whose vCPUs the hypervisor moves between CCDs, two-thread figures depend on it. "-" with one thread.
+     */
+    private static String farShare(long[] probesFar) {
+        if (probesFar[0] == 0) return "-";
+        return String.format(Locale.ROOT, "%.0f%% of %d", 100.0 * probesFar[1] / probesFar[0], probesFar[0]);
     }
 
     private static double median(double[] v) {
@@ -172,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             for (int bs : batchSizes) {
                 for (int w : widths) {
-                    double[][] secs = epochSeconds(DemoCommand.mlp(w, w / 2, true, 0.99, 1e-3), x, y, bs, ts);
+                    double[][] secs = epochSeconds(DemoCommand.mlp(w, w / 2, true, 0.99, 1e-3), x, y, bs, ts, new long[ts.length][2]);
                     // forward + weight-gradient GEMMs for every layer, input gradients for all but the first
                     long macs = 784L * w + (long) w * (w / 2) + (w / 2) * 10L;
                     double flops = 2.0 * (2 * macs + ((long) w * (w / 2) + (w / 2) * 10L));

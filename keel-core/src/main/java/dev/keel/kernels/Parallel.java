@@ -16,6 +16,15 @@ import java.util.function.IntConsumer;
  * before parking, as OpenMP does, because training issues small kernels back to back and waking a parked
  * thread costs more than a small GEMM. A call made from inside a job, or while another thread's job runs, simply runs on the calling
  * thread: concurrent callers (many threads predicting at once) never wait for each other.
+ *
+ * <p>On a virtual machine the hypervisor may move the vCPUs between near and far cores while a job runs: on a
+ * 2-vCPU AMD EPYC VM (Zen 4, and Zen 5 in session 12) it moved them every few seconds between cores that share an
+ * L3 (a cache line's round trip 50-70 ns) and cores on two CCDs (240-400 ns), and two threads trained at batch 32
+ * either 1.3-1.4× faster than one or no faster. Benchmarks that want to know which they measured call
+ * {@link #watchPlacement}: then every {@value #PROBE_INTERVAL_MILLIS} ms a parallel call first measures that round
+ * trip with worker 1 ({@link #probe}, 3-12 µs). The kernels do not act on it: a policy that split fewer small jobs
+ * while the cores were far made batch 32 1.25× faster in far rounds but batch 128 and 1024 0.92-0.97× slower
+ * (bench versions, session 12), so it was left out.
  */
 public final class Parallel {
     private static final int PROCESSORS = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -27,6 +36,15 @@ public final class Parallel {
     private static final AtomicReference<Job> CURRENT = new AtomicReference<>();
     private static final Worker[] WORKERS = new Worker[PROCESSORS - 1];
     private static volatile long generation;
+    /** A round trip longer than this (ns) means the caller's and worker 1's cores share no cache. */
+    public static final long FAR_NANOS = 150;
+    private static volatile boolean watching;
+    private static final long PROBE_INTERVAL_MILLIS = 20;
+    /** How long a probe waits for a parked worker to wake before giving up until the next interval. */
+    private static final long PROBE_WAKE_NANOS = 2_000_000;
+    /** The last measured round trip (ns); 0 until measured. */
+    private static volatile long roundTrip;
+    private static long nextProbe = System.nanoTime(), probes, farProbes;
 
     private Parallel() {}
 
@@ -53,8 +71,28 @@ public final class Parallel {
         return false;
     }
 
+    /**
+     * Turns the placement probe on or off (off by default): while on, a parallel call made at least
+     * {@value #PROBE_INTERVAL_MILLIS} ms after the last probe first measures the round trip of a cache line between
+     * the calling thread's core and worker 1's ({@link #roundTripNanos}, {@link #probeCounts}). For benchmarks.
+     */
+    public static void watchPlacement(boolean on) {
+        watching = on;
+    }
+
+    /** The last measured round trip of a cache line between the calling thread's core and worker 1's (ns; 0 if none yet). */
+    public static long roundTripNanos() {
+        return roundTrip;
+    }
+
+    /** Probes so far and how many of them found the cores far apart (over {@value #FAR_NANOS} ns): {probes, far}. */
+    public static synchronized long[] probeCounts() {
+        return new long[] {probes, farProbes};
+    }
+
     /** Runs {@code body.accept(c)} for every c in [0, chunks); returns when all are done. */
     public static void forEach(int chunks, IntConsumer body) {
+        if (watching && threads > 1 && System.nanoTime() - nextProbe >= 0) probe();
         int t = Math.min(threads, chunks);
         if (t <= 1 || INSIDE.get() || !LOCK.tryLock()) {
             for (int c = 0; c < chunks; c++) body.accept(c);
@@ -74,6 +112,48 @@ public final class Parallel {
             if (e instanceof Error err) throw err;
         } finally {
             INSIDE.set(false);
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Measures the round trip of a cache line between this thread and worker 1 (waking it if parked): the best of
+     * four runs of 8 ping-pongs through two volatile fields, with the same spin-wait the jobs use. Skipped from
+     * inside a job or while another thread's job runs; the next probe is due {@value #PROBE_INTERVAL_MILLIS} ms on.
+     */
+    private static void probe() {
+        if (INSIDE.get() || !LOCK.tryLock()) return;
+        try {
+            nextProbe = System.nanoTime() + PROBE_INTERVAL_MILLIS * 1_000_000;
+            Job job = new Job(null, 0, 1);
+            job.probe = true;
+            CURRENT.set(job);
+            generation++;
+            worker(0).wake();
+            long deadline = System.nanoTime() + PROBE_WAKE_NANOS;
+            while (job.pong < 0) {
+                if (System.nanoTime() - deadline > 0) break;
+                Thread.onSpinWait();
+            }
+            if (job.pong >= 0) {
+                long best = Long.MAX_VALUE;
+                for (int run = 0, v = 0; run < 4; run++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 8; i++) {
+                        job.ping = ++v;
+                        while (job.pong != v) Thread.onSpinWait();
+                    }
+                    best = Math.min(best, System.nanoTime() - t0);
+                }
+                roundTrip = best / 8;
+                synchronized (Parallel.class) {
+                    probes++;
+                    if (best / 8 > FAR_NANOS) farProbes++;
+                }
+            }
+            job.ping = -1;   // releases the worker, or tells a late one not to wait
+            CURRENT.set(null);
+        } finally {
             LOCK.unlock();
         }
     }
@@ -102,6 +182,9 @@ public final class Parallel {
         final AtomicInteger done = new AtomicInteger();
         final AtomicInteger helpers;
         final AtomicReference<Throwable> error = new AtomicReference<>();
+        /** A probe ({@link Parallel#probe}): the worker answers ping with pong until ping is -1. */
+        boolean probe;
+        volatile long ping, pong = -1;
 
         Job(IntConsumer body, int chunks, int helpers) {
             this.body = body;
@@ -120,6 +203,16 @@ public final class Parallel {
                 if (lo >= hi) return -1;
                 long next = low ? (long) (lo + 1) << 32 | hi : (long) lo << 32 | (hi - 1);
                 if (range.compareAndSet(r, next)) return low ? lo : hi - 1;
+            }
+        }
+
+        /** A probe's worker side: copies each new ping to pong until ping is -1. */
+        void pong() {
+            long last = 0, p;
+            pong = 0;
+            while ((p = ping) >= 0) {
+                if (p != last) pong = last = p;
+                else Thread.onSpinWait();
             }
         }
 
@@ -169,7 +262,10 @@ public final class Parallel {
                 }
                 seen = generation;
                 Job job = CURRENT.get();
-                if (job != null && job.helpers.getAndDecrement() > 0) job.work(false);
+                if (job != null && job.helpers.getAndDecrement() > 0) {
+                    if (job.probe) job.pong();
+                    else job.work(false);
+                }
             }
         }
     }
