@@ -80,6 +80,14 @@ def fmt(values, unit="x"):
     med = statistics.median(values)
     return f"{med:.2f}{unit}" if len(values) == 1 else f"{med:.2f}{unit} ({min(values):.2f}-{max(values):.2f})"
 K = [train(f"{out}/round-{r}-keel-train.md") for r in range(1, rounds + 1)]
+def far(path):
+    """Keel's "cores far apart" column (share of placement probes that found the vCPUs on far cores), per row."""
+    rows = {}
+    for line in open(path):
+        c = cells(line)
+        if len(c) >= 8 and c[1].isdigit(): rows[(c[0], int(c[1]))] = c[7].split(" ")[0]
+    return rows
+KF = [far(f"{out}/round-{r}-keel-train.md") for r in range(1, rounds + 1)]
 def best(tables, pick):
     """Per row, PyTorch's fastest thread layout: {row: (value, layout)}."""
     rows = {}
@@ -95,13 +103,13 @@ def winners(key, tables):
 flops_per_sample = 2 * (2 * (784 * 128 + 128 * 64 + 64 * 10) + (128 * 64 + 64 * 10))
 label = "" if rounds == 1 else f", median of {rounds} rounds (range)"
 print(f"\nPyTorch: the fastest of its thread layouts ({', '.join(l.replace('-', ':') for l in layouts)}; intra-op:OpenBLAS) in each round.")
-print(f"\n| model | batch | Keel samples/s | PyTorch samples/s (layout) | Keel / PyTorch{label} | Keel GFLOP/s |")
-print("|---|---|---|---|---|---|")
+print(f"\n| model | batch | Keel samples/s | PyTorch samples/s (layout) | Keel / PyTorch{label} | Keel GFLOP/s | Keel's cores far apart, by round |")
+print("|---|---|---|---|---|---|---|")
 keys = sorted(set(K[0]) & set(P[0]), key=lambda t: (t[1], t[0]))
 for key in keys:
     k = [x[key] for x in K]; p = [x[key] for x in P]
     print(f"| {key[0]} | {key[1]} | {statistics.median(k):,.0f} | {statistics.median(p):,.0f} ({winners(key, PB)}) | "
-          f"{fmt([a / b for a, b in zip(k, p)])} | {statistics.median(k) * flops_per_sample / 1e9:.0f} |")
+          f"{fmt([a / b for a, b in zip(k, p)])} | {statistics.median(k) * flops_per_sample / 1e9:.0f} | {'/'.join(t.get(key, '?') for t in KF)} |")
 for name, tables in (("keel", K), ("pytorch", P)):
     with open(f"{out}/{name}-train.md", "w") as f:
         f.write("| model | batch | threads | samples/s (median over rounds) |\n|---|---|---|---|\n")
