@@ -92,7 +92,9 @@ public final class VersionPair {
         // Warm-up: until C2 has compiled the training loop. That takes seconds of one core's time (JFR), and while it
         // runs a version that uses both cores is slowed more than one that leaves the second idle.
         for (int w = 0; w < warmup; w++) for (int v = 0; v < 2; v++) epoch[v].invoke(runner[v], threads);
-        Method roundTrip = placementProbe(loaders[1]);
+        Class<?> parallel = placementProbe(loaders[1]);
+        Method roundTrip = parallel == null ? null : parallel.getMethod("roundTripNanos");
+        long farNanos = parallel == null ? 0 : parallel.getField("FAR_NANOS").getLong(null);
         double[] oldMs = new double[rounds], newMs = new double[rounds];
         long[] nanos = new long[rounds];
         for (int i = 0; i < rounds; i++) {
@@ -109,20 +111,17 @@ public final class VersionPair {
         if (roundTrip != null && threads > 1) {
             // The hypervisor may move the vCPUs between near and far cores while this runs (docs/PERFORMANCE.md):
             // the rounds split by the new build's last probe after each round, where it has one.
-            row(what + ", cores near", batch, threads, oldMs, newMs, i -> nanos[i] > 0 && nanos[i] <= FAR_NANOS);
-            row(what + ", cores far", batch, threads, oldMs, newMs, i -> nanos[i] > FAR_NANOS);
+            row(what + ", cores near", batch, threads, oldMs, newMs, i -> nanos[i] > 0 && nanos[i] <= farNanos);
+            row(what + ", cores far", batch, threads, oldMs, newMs, i -> nanos[i] > farNanos);
         }
     }
 
-    /** Parallel.FAR_NANOS: a cache line's round trip above it means cores on two CCDs. */
-    private static final long FAR_NANOS = 150;
-
-    /** Turns on the build's placement probe and returns its {@code Parallel.roundTripNanos()}; null if it predates the probe. */
-    private static Method placementProbe(ClassLoader loader) {
+    /** Turns on the build's placement probe and returns its {@code Parallel} class; null if it predates the probe. */
+    private static Class<?> placementProbe(ClassLoader loader) {
         try {
             Class<?> parallel = loader.loadClass("dev.keel.kernels.Parallel");
             parallel.getMethod("watchPlacement", boolean.class).invoke(null, true);
-            return parallel.getMethod("roundTripNanos");
+            return parallel;
         } catch (ReflectiveOperationException e) {
             return null;
         }

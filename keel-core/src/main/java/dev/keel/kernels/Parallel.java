@@ -145,10 +145,11 @@ public final class Parallel {
                     }
                     best = Math.min(best, System.nanoTime() - t0);
                 }
-                roundTrip = best / 8;
+                long nanos = best / 8;
+                roundTrip = nanos;
                 synchronized (Parallel.class) {
                     probes++;
-                    if (best / 8 > FAR_NANOS) farProbes++;
+                    if (nanos > FAR_NANOS) farProbes++;
                 }
             }
             job.ping = -1;   // releases the worker, or tells a late one not to wait
