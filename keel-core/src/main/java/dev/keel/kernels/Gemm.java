@@ -80,12 +80,15 @@ public final class Gemm {
      */
     private static final boolean DIRECT_A = Boolean.parseBoolean(System.getProperty("keel.directA", "true"));
     /**
-     * Aᵀ (a weight gradient's A, row-major [k×m]) is copied into 8-row panels, {@link #packTransA8}, instead of read
-     * in place, when its rows are at least this many floats apart (2 KB: beyond the stride that the L1 prefetcher
-     * follows, so each step of an in-place read waits on L2) and the k-block is at least {@link #PACK_TRANS_A_DEPTH}
-     * deep (shallower, a panel's lines stay in L1 across the strips). Paired, one thread, Intel Xeon: 1.23× at
+     * Aᵀ (a weight gradient's A, row-major [k×m]) is copied into panels of MR rows ({@link #packTransA8},
+     * {@link #packTransA5}) instead of read in place, when its rows are at least this many floats apart (2 KB:
+     * beyond the stride that the L1 prefetcher follows, so each step of an in-place read waits on L2) and the
+     * k-block is at least {@link #PACK_TRANS_A_DEPTH} deep (shallower, a panel's lines stay in L1 across the strips). Paired, one thread, Intel Xeon: 1.23× at
      * 784×1024×128 TN, 1.57× at 1024³ TN, 1.09× at 784×256×128; 0.89× at 784×32×128 and 0.99× at 784×128×128
-     * (hence the depth); 0.85× at 128×1024×64 (hence the stride).
+     * (hence the depth); 0.85× at 128×1024×64 (hence the stride). With 5-row panels on a Zen 3 (AVX2, session 13):
+     * 784×1024×128 TN on one thread 0.89-0.96 of OpenBLAS's speed against 0.80-0.85 in place (`bin/bench paired`,
+     * three runs of each build in turns); training at batch 1024, paired epochs, 1.069× and 1.047× on two threads,
+     * 1.033× on one; batch 256 1.009×.
      */
     private static final int PACK_TRANS_A_STRIDE = 512, PACK_TRANS_A_DEPTH = 256;
     /** Row blocks per thread in a parallel GEMM (load balancing); -Dkeel.gemmGrain. */
@@ -108,7 +111,7 @@ public final class Gemm {
     private static final long AWAKE_MIN_FMAS = Long.getLong("keel.awakeMinFmas", 1L << 19);
 
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(KC * NC, KCP * NCP)], new float[MC * Math.max(KC, KCP)], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0], new float[0], new float[MC * KCP]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(KC * NC, KCP * NCP)], new float[MC * Math.max(KC, KCP)], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0], new float[0], new float[MC * KCP + 8]});
 
     /** Two zero vectors, which a micro-kernel's accumulators load instead of C when C starts at zero. */
     private static final float[] ZERO_ROWS = new float[2 * L];
@@ -471,13 +474,16 @@ public final class Gemm {
                     // (weight gradients) when B is packed, where it beat packing by 1.23–1.39× with 5 rows (paired,
                     // Zen 3, 784×1024×128) and by 2.05× with 8 (Intel Xeon, one thread, 784×1024×128). The rest
                     // (a partial last panel, such as the last 2 of 32 rows, or every panel) is copied as rows,
-                    // which the same row kernels read. Deep blocks of Aᵀ with rows far apart are copied into 8-row
+                    // which the same row kernels read. Deep blocks of Aᵀ with rows far apart are copied into MR-row
                     // panels instead (PACK_TRANS_A_STRIDE).
                     boolean inPlaceA = DIRECT_A && nc % NR == 0 && (!transA || !direct);
                     int fullRows = inPlaceA ? mc / MR * MR : 0;
                     if (fullRows < mc) packA(transA, a, aOff, m, k, pc, kc, ic + fullRows, mc - fullRows, ap);
-                    boolean interleaved = transA && MR == 8 && fullRows > 0 && m >= PACK_TRANS_A_STRIDE && kc >= PACK_TRANS_A_DEPTH;
-                    if (interleaved) packTransA8(a, aOff, m, pc, kc, ic, fullRows, apT);
+                    boolean interleaved = transA && fullRows > 0 && m >= PACK_TRANS_A_STRIDE && kc >= PACK_TRANS_A_DEPTH;
+                    if (interleaved) {
+                        if (MR == 8) packTransA8(a, aOff, m, pc, kc, ic, fullRows, apT);
+                        else packTransA5(a, aOff, m, pc, kc, ic, fullRows, apT);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         boolean inPlace = jr < fullStrips;
@@ -494,7 +500,8 @@ public final class Gemm {
                             if (mr < MR || nr < NR) {
                                 edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile, load);
                             } else if (interleaved && !inAp) {
-                                kernelTransA(apT, ir * kc, MR, bp, bo, c, co, n, kc, load);
+                                if (MR == 5) kernelTransA5(apT, ir * kc, MR, bp, bo, c, co, n, kc, load);
+                                else kernelTransA(apT, ir * kc, MR, bp, bo, c, co, n, kc, load);
                             } else if (transA && !inAp) {
                                 if (MR == 5) kernelTransA5(a, ao, m, bp, bo, c, co, n, kc, load);
                                 else kernelTransA(a, ao, m, bp, bo, c, co, n, kc, load);
@@ -552,6 +559,21 @@ public final class Gemm {
         for (int ir = 0; ir < rows; ir += 8) {
             int dst = ir * kc, src = aOff + pc * m + ic + ir;
             for (int p = 0; p < kc; p++, src += m, dst += 8) FloatVector.fromArray(FloatVector.SPECIES_256, a, src).intoArray(apT, dst);
+        }
+    }
+
+    /**
+     * {@link #packTransA8} for 5-row panels (AVX2), {@code apT[panel·5·kc + p·5 + r]}: each step copies eight floats
+     * from A and the next step's copy, five floats on, overwrites the three extra (apT has room for the last
+     * step's); near the end of A, where eight would read past it, five single floats.
+     */
+    private static void packTransA5(float[] a, int aOff, int m, int pc, int kc, int ic, int rows, float[] apT) {
+        for (int ir = 0; ir < rows; ir += 5) {
+            int dst = ir * kc, src = aOff + pc * m + ic + ir;
+            for (int p = 0; p < kc; p++, src += m, dst += 5) {
+                if (src + 8 <= a.length) FloatVector.fromArray(FloatVector.SPECIES_256, a, src).intoArray(apT, dst);
+                else for (int r = 0; r < 5; r++) apT[dst + r] = a[src + r];
+            }
         }
     }
 
@@ -730,8 +752,9 @@ public final class Gemm {
 
     /**
      * {@link #kernelRowsA5} with op(A) = Aᵀ read in place, A[k×m] row-major: op(A)[r, p] = a[a0 + p·lda + r], so
-     * each step broadcasts five neighbouring floats of one row of A. Packing Aᵀ instead costs a quarter of a
-     * first-layer weight gradient (1024×784 floats dealt five at a time). (An earlier kernel that took the depth
+     * each step broadcasts five neighbouring floats of one row of A; or A packed by {@link #packTransA5}, lda = 5.
+     * Packing Aᵀ one float at a time cost a quarter of a first-layer weight gradient; packTransA5 copies eight
+     * floats per step, and pays where the rows are far apart and the blocks deep. (An earlier kernel that took the depth
      * step as a parameter, to serve packed A too, ran at 0.77× with the step a variable instead of the constant 5.)
      */
     private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {

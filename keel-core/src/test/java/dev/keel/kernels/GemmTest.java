@@ -66,9 +66,11 @@ class GemmTest {
             "1024,64,10,false,true", "33,17,70,false,true", "19,23,11,true,true", "100,40,600,false,false",
             "1027,10,64,false,false", "67,12,90,true,false", "11,9,20,false,false", "40,31,17,false,false",
             "300,48,600,true,false", "784,128,1024,true,false",
-            // Aᵀ copied into 8-row panels (rows 512+ floats apart, k-blocks 256+ deep), with a partial last panel,
-            // and a shallow last k-block (88) read in place
-            "1029,40,600,true,false", "600,70,300,true,false",
+            // Aᵀ copied into panels of 8 rows (AVX-512) or 5 (AVX2) when rows are 512+ floats apart, k-blocks 256+ deep
+            // and the column blocks whole strips (n = 64; at n = 40 or 70 the panels are copied as rows instead): with
+            // a partial last panel and a shallow last k-block (88) read in place; and, at 600 rows, a last 5-row panel
+            // whose 8-float copies would read past the end of A
+            "1029,40,600,true,false", "600,70,300,true,false", "1029,64,600,true,false", "600,64,300,true,false",
             // packed B over several of its deeper k-blocks and narrower column blocks
             "40,700,600,false,false", "37,300,530,false,true", "45,700,1030,true,false",
             // fewer rows than 3 micro-kernel panels: B read in place (with a packed partial strip), A packed
