@@ -83,8 +83,9 @@ public final class Gemm {
      * Aᵀ (a weight gradient's A, row-major [k×m]) is copied into panels of MR rows ({@link #packTransA8},
      * {@link #packTransA5}) instead of read in place, when its rows are at least this many floats apart (2 KB:
      * beyond the stride that the L1 prefetcher follows, so each step of an in-place read waits on L2) and the
-     * k-block is at least {@link #PACK_TRANS_A_DEPTH} deep (shallower, a panel's lines stay in L1 across the strips). Paired, one thread, Intel Xeon: 1.23× at
-     * 784×1024×128 TN, 1.57× at 1024³ TN, 1.09× at 784×256×128; 0.89× at 784×32×128 and 0.99× at 784×128×128
+     * k-block is at least {@link #PACK_TRANS_A_DEPTH} deep (shallower, a panel's lines stay in L1 across the
+     * strips). Paired, one thread, Intel Xeon: 1.23× at 784×1024×128 TN, 1.57× at 1024³ TN, 1.09× at
+     * 784×256×128; 0.89× at 784×32×128 and 0.99× at 784×128×128
      * (hence the depth); 0.85× at 128×1024×64 (hence the stride). With 5-row panels on a Zen 3 (AVX2, session 13):
      * 784×1024×128 TN on one thread 0.89-0.96 of OpenBLAS's speed against 0.80-0.85 in place (`bin/bench paired`,
      * three runs of each build in turns); training at batch 1024, paired epochs, 1.069× and 1.047× on two threads,
@@ -110,6 +111,8 @@ public final class Gemm {
      */
     private static final long AWAKE_MIN_FMAS = Long.getLong("keel.awakeMinFmas", 1L << 19);
 
+    /** Per thread: packed B, packed A, an edge tile, two grown on demand (narrow B, shared B), and Aᵀ panels (+8: the
+     * last 8-float copy of {@link #packTransA5} runs 3 floats past its panel). */
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(KC * NC, KCP * NCP)], new float[MC * Math.max(KC, KCP)], new float[Math.max(MR * NR, NARROW_ROWS * L)], new float[0], new float[0], new float[MC * KCP + 8]});
 
@@ -500,6 +503,8 @@ public final class Gemm {
                             if (mr < MR || nr < NR) {
                                 edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile, load);
                             } else if (interleaved && !inAp) {
+                                // Kept apart from the in-place call below: one call with the operands chosen by
+                                // ternaries trained batch 1024 0.965-0.977x as fast (bench versions, 2 threads).
                                 if (MR == 5) kernelTransA5(apT, ir * kc, MR, bp, bo, c, co, n, kc, load);
                                 else kernelTransA(apT, ir * kc, MR, bp, bo, c, co, n, kc, load);
                             } else if (transA && !inAp) {
@@ -754,8 +759,9 @@ public final class Gemm {
      * {@link #kernelRowsA5} with op(A) = Aᵀ read in place, A[k×m] row-major: op(A)[r, p] = a[a0 + p·lda + r], so
      * each step broadcasts five neighbouring floats of one row of A; or A packed by {@link #packTransA5}, lda = 5.
      * Packing Aᵀ one float at a time cost a quarter of a first-layer weight gradient; packTransA5 copies eight
-     * floats per step, and pays where the rows are far apart and the blocks deep. (An earlier kernel that took the depth
-     * step as a parameter, to serve packed A too, ran at 0.77× with the step a variable instead of the constant 5.)
+     * floats per step, and pays where the rows are far apart and the blocks deep. (An earlier kernel that took the
+     * depth step as a parameter, to serve packed A too, ran at 0.77× with the step a variable instead of the
+     * constant 5.)
      */
     private static void kernelTransA5(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
         int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
