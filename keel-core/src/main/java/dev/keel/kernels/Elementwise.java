@@ -471,30 +471,42 @@ public final class Elementwise {
         Parallel.forEach(chunks, c -> softmax(z, y, (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks), cols));
     }
 
-    /** Softmax of rows [r0, r1). */
+    /**
+     * Softmax of rows [r0, r1). The two paths are separate methods, each compiled on its own: in one method,
+     * 10-class rows run after 128-wide ones sometimes stayed compiled with {@link #exp(FloatVector)} not inlined,
+     * boxing its argument and result (128 bytes per vector; NoBoxingTest failed in 5 of 12 runs, 0 of 10 split).
+     */
     static void softmax(float[] z, float[] y, int r0, int r1, int cols) {
-        if (cols <= NARROW_SOFTMAX_COLS) {
-            // Narrow rows (10 classes): the rows are one contiguous run of z − max, so exp runs over full
-            // vectors that span rows; maxima, sums and scaling are per row, in a fixed order.
-            int first = r0 * cols, total = r1 * cols;
-            for (int r = r0; r < r1; r++) {
-                int o = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
-                for (int j = 0; j < cols; j++) y[o + j] = z[o + j] - max;
-            }
-            int upper = first + S.loopBound(total - first), i = first;
-            for (; i < upper; i += L) exp(FloatVector.fromArray(S, y, i)).intoArray(y, i);
-            for (; i < total; i++) y[i] = exp(y[i]);
-            for (int r = r0; r < r1; r++) {
-                int o = r * cols;
-                float sum = 0f;
-                for (int j = 0; j < cols; j++) sum += y[o + j];
-                float inv = 1f / sum;
-                for (int j = 0; j < cols; j++) y[o + j] *= inv;
-            }
-            return;
+        if (cols <= NARROW_SOFTMAX_COLS) softmaxNarrow(z, y, r0, r1, cols);
+        else softmaxWide(z, y, r0, r1, cols);
+    }
+
+    /**
+     * Narrow rows (10 classes): the rows are one contiguous run of z − max, so exp runs over full vectors that
+     * span rows; maxima, sums and scaling are per row, in a fixed order.
+     */
+    private static void softmaxNarrow(float[] z, float[] y, int r0, int r1, int cols) {
+        int first = r0 * cols, total = r1 * cols;
+        for (int r = r0; r < r1; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) max = Math.max(max, z[o + j]);
+            for (int j = 0; j < cols; j++) y[o + j] = z[o + j] - max;
         }
+        int upper = first + S.loopBound(total - first), i = first;
+        for (; i < upper; i += L) exp(FloatVector.fromArray(S, y, i)).intoArray(y, i);
+        for (; i < total; i++) y[i] = exp(y[i]);
+        for (int r = r0; r < r1; r++) {
+            int o = r * cols;
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) sum += y[o + j];
+            float inv = 1f / sum;
+            for (int j = 0; j < cols; j++) y[o + j] *= inv;
+        }
+    }
+
+    /** Rows wider than {@link #NARROW_SOFTMAX_COLS}: vectors along each row. */
+    private static void softmaxWide(float[] z, float[] y, int r0, int r1, int cols) {
         int upper = S.loopBound(cols);
         float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {
