@@ -267,6 +267,33 @@ public final class Gemm {
         }
     }
 
+    /**
+     * From this many multiply-adds each, two independent GEMMs too small to split ({@link #split}) run side by side
+     * on two threads when a worker is awake ({@link #sideBySide}); -Dkeel.pairMinFmas.
+     */
+    private static final long PAIR_MIN_FMAS = Long.getLong("keel.pairMinFmas", 1L << 17);
+
+    /**
+     * Runs {@code first} and {@code second}, two independent computations of about {@code fmasEach} multiply-adds
+     * each (a Dense backward's dW = xᵀ·dz and dx = dz·Wᵀ, which always cost the same), at the same time on the
+     * calling thread and a worker when each is too small to be split but large enough to pay for the hand-off and
+     * a worker is awake; else one after the other. Each runs whole on one thread, with the code it runs alone, so
+     * the results are the same bits either way.
+     */
+    public static void sideBySide(long fmasEach, Runnable first, Runnable second) {
+        sideBySide(fmasEach >= PAIR_MIN_FMAS && !split(fmasEach) && Parallel.helpersAwake(), first, second);
+    }
+
+    /** {@code together}: on two threads (if there are two), else one after the other. */
+    static void sideBySide(boolean together, Runnable first, Runnable second) {
+        if (together) {
+            Parallel.forEach(2, c -> (c == 0 ? first : second).run());
+            return;
+        }
+        first.run();
+        second.run();
+    }
+
     /** Whether a GEMM of this many multiply-adds uses the kernel threads. */
     private static boolean split(long fmas) {
         return fmas >= PARALLEL_MIN_FMAS || fmas >= AWAKE_MIN_FMAS && Parallel.helpersAwake();

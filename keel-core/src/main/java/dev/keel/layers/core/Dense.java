@@ -143,9 +143,17 @@ public final class Dense extends Layer implements SoftmaxHead {
     @Override
     public void backwardFromPreActivation(float[] x, float[] dz, float[] dx, int batch, Scratch scratch) {
         int rows = batch * (inputSize() / in);
-        Gemm.gemm(true, false, in, units, rows, x, 0, dz, 0, kernel.grad(), 0, false);   // dW = xᵀ·dz
-        if (useBias) Elementwise.sumRows(dz, rows, units, bias.grad());                  // db = Σ dz
-        if (dx != null) Gemm.gemm(false, true, rows, in, units, dz, 0, kernel.value(), 0, dx, 0, false); // dx = dz·Wᵀ
+        Runnable weights = () -> {
+            Gemm.gemm(true, false, in, units, rows, x, 0, dz, 0, kernel.grad(), 0, false);   // dW = xᵀ·dz
+            if (useBias) Elementwise.sumRows(dz, rows, units, bias.grad());                  // db = Σ dz
+        };
+        if (dx == null) {
+            weights.run();
+            return;
+        }
+        // dW and dx are independent and cost the same: small ones (batch 32's second layer) run side by side.
+        Gemm.sideBySide((long) rows * in * units, weights,
+                () -> Gemm.gemm(false, true, rows, in, units, dz, 0, kernel.value(), 0, dx, 0, false));  // dx = dz·Wᵀ
     }
 
     @Override
