@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A Dense backward's dW and dx run side by side on two threads give the bits they give one after the other. */
+/** A Dense backward's dW and dx, run side by side on two threads, give the bits they give one after the other. */
 class SideBySideTest {
     @Test
     void sideBySideGemmsGiveTheSameBitsAsSequentialOnes() {
@@ -36,7 +38,7 @@ class SideBySideTest {
     private static float[][] backward(float[] x, float[] dz, float[] w, int rows, int in, int units, boolean together,
                                       Set<Thread> used) {
         float[] dw = new float[in * units], dx = new float[rows * in];
-        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(together ? 2 : 0);
+        CountDownLatch both = new CountDownLatch(together ? 2 : 0);
         Gemm.sideBySide(together, () -> {
             Gemm.gemm(true, false, in, units, rows, x, 0, dz, 0, dw, 0, false);
             meet(both, used);
@@ -48,12 +50,12 @@ class SideBySideTest {
     }
 
     /** Records the thread and, side by side, waits (up to 5 s) for the other task, so that one thread cannot run both. */
-    private static void meet(java.util.concurrent.CountDownLatch both, Set<Thread> used) {
+    private static void meet(CountDownLatch both, Set<Thread> used) {
         if (used == null) return;
         used.add(Thread.currentThread());
         both.countDown();
         try {
-            both.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            both.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
