@@ -61,10 +61,21 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(float[] w, float[] g, float[][] s, double lr, long step) {
+    protected ElementUpdate elementUpdate(double lr, long step) {
+        if (amsgrad) return null;
+        float alpha = alpha(lr, step), b1 = (float) (1 - beta1), b2 = (float) (1 - beta2), eps = (float) epsilon;
+        return (w, g, s, from, to) -> Updates.adam(w, g, s[0], s[1], alpha, b1, b2, eps, from, to);
+    }
+
+    /** The step size with both bias corrections, at step t = step + 1. */
+    private float alpha(double lr, long step) {
         long t = step + 1;
-        float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        float b1 = (float) (1 - beta1), b2 = (float) (1 - beta2), eps = (float) epsilon;
+        return (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+    }
+
+    @Override
+    protected void update(float[] w, float[] g, float[][] s, double lr, long step) {
+        float alpha = alpha(lr, step), b1 = (float) (1 - beta1), b2 = (float) (1 - beta2), eps = (float) epsilon;
         float[] m = s[0], v = s[1];
         if (!amsgrad) {
             Updates.adam(w, g, m, v, alpha, b1, b2, eps);

@@ -1,5 +1,6 @@
 package dev.keel.optimizers;
 
+import dev.keel.kernels.Updates;
 import dev.keel.layers.Parameter;
 import dev.keel.optimizers.schedules.LearningRateSchedule;
 import java.util.ArrayList;
@@ -48,6 +49,21 @@ public abstract class Optimizer {
     /** Updates one variable {@code w} in place from its gradient {@code g} at learning rate {@code lr}. */
     protected abstract void update(float[] w, float[] g, float[][] slots, double lr, long step);
 
+    /** Updates elements [from, to) of a variable {@code w} with its gradient and slots. */
+    @FunctionalInterface
+    protected interface ElementUpdate {
+        void run(float[] w, float[] g, float[][] slots, int from, int to);
+    }
+
+    /**
+     * This step's update (learning rate {@code lr}, step {@code step}) when it is the same rule element by element
+     * on any range of any variable (Adam): then {@link #apply} updates all variables in one parallel job
+     * ({@link Updates#overVariables}) instead of one by one. Null (the default) when it is not.
+     */
+    protected ElementUpdate elementUpdate(double lr, long step) {
+        return null;
+    }
+
     /** The learning rate for the next update. */
     public double currentLearningRate() {
         return schedule != null ? schedule.at(iterations) : learningRate;
@@ -76,6 +92,8 @@ public abstract class Optimizer {
                 for (Parameter p : params) scale(p.grad(), k);
             }
         }
+        ElementUpdate rule = elementUpdate(lr, iterations);
+        boolean together = rule != null && distinct(params);
         for (Parameter p : params) {
             float[] g = p.grad();
             if (clipnorm > 0) {
@@ -92,10 +110,38 @@ public abstract class Optimizer {
                 float k = (float) (1 - weightDecay * lr);
                 for (int i = 0; i < w.length; i++) w[i] *= k;
             }
-            update(w, g, slots.computeIfAbsent(p, q -> newSlots(q.size())), lr, iterations);
+            if (together) continue;
+            update(w, g, slotsOf(p), lr, iterations);
             if (p.constraint() != null) p.constraint().apply(w, p.shape());
         }
+        if (together) {
+            // Clipping and decay above, constraints below: each variable still sees them in that order.
+            int n = params.size();
+            int[] sizes = new int[n];
+            float[][] w = new float[n][], g = new float[n][];
+            float[][][] s = new float[n][][];
+            for (int i = 0; i < n; i++) {
+                Parameter p = params.get(i);
+                w[i] = p.value();
+                g[i] = p.grad();
+                s[i] = slotsOf(p);
+                sizes[i] = w[i].length;
+            }
+            Updates.overVariables(sizes, (v, from, to) -> rule.run(w[v], g[v], s[v], from, to));
+            for (Parameter p : params) if (p.constraint() != null) p.constraint().apply(p.value(), p.shape());
+        }
         iterations++;
+    }
+
+    private float[][] slotsOf(Parameter p) {
+        return slots.computeIfAbsent(p, q -> newSlots(q.size()));
+    }
+
+    /** Whether no variable is listed twice (a shared layer): each must then be updated once per listing, in turn. */
+    private static boolean distinct(List<Parameter> params) {
+        java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Parameter p : params) if (!seen.add(p)) return false;
+        return true;
     }
 
     private float[][] newSlots(int size) {

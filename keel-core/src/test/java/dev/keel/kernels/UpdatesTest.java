@@ -35,6 +35,54 @@ class UpdatesTest {
     }
 
     /**
+     * One update job over all variables: every element of every variable exactly once, in any number of ranges,
+     * ranges that end one variable and start the next, empty variables and more ranges than vectors included.
+     */
+    @Test
+    void overVariablesVisitsEveryElementOnce() {
+        int[][] layouts = {{100_352, 128, 128, 128, 8192, 64, 64, 64, 640, 10}, {13, 9, 30, 17, 0, 40}, {0, 5, 0, 3}, {7}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {}};
+        for (int[] sizes : layouts) {
+            for (int chunks : new int[] {1, 2, 3, 8, 40}) {
+                java.util.concurrent.atomic.AtomicIntegerArray[] seen = new java.util.concurrent.atomic.AtomicIntegerArray[sizes.length];
+                for (int v = 0; v < sizes.length; v++) seen[v] = new java.util.concurrent.atomic.AtomicIntegerArray(sizes[v]);
+                Updates.overVariables(sizes, (v, from, to) -> {
+                    assertTrue(from < to, "an empty range [" + from + ", " + to + ") of variable " + v);
+                    for (int i = from; i < to; i++) seen[v].incrementAndGet(i);
+                }, chunks);
+                for (int v = 0; v < sizes.length; v++) {
+                    for (int i = 0; i < sizes[v]; i++) {
+                        assertEquals(1, seen[v].get(i), "element " + i + " of variable " + v + " of " + java.util.Arrays.toString(sizes) + " in " + chunks + " ranges");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adam over the article's model's variables in one job of ranges gives each variable's serial bits. */
+    @Test
+    void adamOverVariablesGivesTheSerialBits() {
+        int[] sizes = {100_352, 128, 128, 128, 8192, 64, 64, 64, 640, 10};
+        SplittableRandom r = new SplittableRandom(9);
+        int n = sizes.length;
+        float[][] w = new float[n][], g = new float[n][], m = new float[n][], v = new float[n][];
+        for (int i = 0; i < n; i++) {
+            w[i] = random(r, sizes[i], 1); g[i] = random(r, sizes[i], 0.1); m[i] = random(r, sizes[i], 0.01);
+            v[i] = random(r, sizes[i], 0.001);
+            for (int j = 0; j < sizes[i]; j++) v[i][j] = Math.abs(v[i][j]);
+        }
+        float[][][] serial = new float[n][][], split = new float[n][][];
+        for (int i = 0; i < n; i++) {
+            serial[i] = new float[][] {w[i].clone(), m[i].clone(), v[i].clone()};
+            split[i] = new float[][] {w[i].clone(), m[i].clone(), v[i].clone()};
+            Updates.adam(serial[i][0], g[i], serial[i][1], serial[i][2], 1e-3f, 0.1f, 0.001f, 1e-7f, 1);
+        }
+        Updates.overVariables(sizes, (i, from, to) -> Updates.adam(split[i][0], g[i], split[i][1], split[i][2], 1e-3f, 0.1f, 0.001f, 1e-7f, from, to), 7);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 3; k++) assertArrayEquals(serial[i][k], split[i][k], "variable " + i + ", array " + k);
+        }
+    }
+
+    /**
      * With the gradient gone, Adam's moments decay toward the subnormal range. As under TensorFlow's flush-to-zero
      * mode, a product that would be subnormal is zero: (g−m)·b1 once |m| < MIN_NORMAL/b1, so m then stays where
      * it is, and m·alpha once |m| < MIN_NORMAL/alpha, so the weight does not move. No slot may ever hold a

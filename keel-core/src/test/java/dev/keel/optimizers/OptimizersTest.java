@@ -78,6 +78,48 @@ class OptimizersTest {
         }
     }
 
+    /**
+     * Adam updates all variables in one job (split over the threads while a worker is awake): the result must be
+     * each variable's own update, with clipping and weight decay before it and constraints after it; a variable
+     * listed twice (a shared layer) is updated twice, as variable by variable.
+     */
+    @Test
+    void adamOverAllVariablesAtOnceIsEachVariablesOwnUpdate() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int[] sizes = {70_001, 33, 8, 1};
+        for (Optimizer.Common common : List.of(new Optimizer.Common(1e-2), new Optimizer.Common(1e-2).clipnorm(0.5),
+                new Optimizer.Common(1e-2).weightDecay(0.1))) {
+            List<Parameter> all = new java.util.ArrayList<>();
+            List<List<Parameter>> alone = new java.util.ArrayList<>();
+            for (int size : sizes) {
+                Parameter a = new Parameter("w", new int[] {size}, null, null), b = new Parameter("w", new int[] {size}, null, null);
+                for (int i = 0; i < size; i++) a.value()[i] = b.value()[i] = (float) r.nextDouble(-1, 1);
+                all.add(a);
+                alone.add(List.of(b));
+            }
+            Optimizer together = new Adam(common, 0.9, 0.999, 1e-7, false);
+            List<Optimizer> separate = new java.util.ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) separate.add(new Adam(common, 0.9, 0.999, 1e-7, false));
+            for (int step = 0; step < 3; step++) {
+                for (int v = 0; v < sizes.length; v++) {
+                    for (int i = 0; i < sizes[v]; i++) all.get(v).grad()[i] = alone.get(v).get(0).grad()[i] = (float) r.nextDouble(-0.1, 0.1);
+                }
+                dev.keel.kernels.Parallel.forEach(2, c -> {});   // wake the worker, so that the job may be split
+                together.apply(all);
+                for (int v = 0; v < sizes.length; v++) separate.get(v).apply(alone.get(v));
+            }
+            for (int v = 0; v < sizes.length; v++) {
+                assertTrue(java.util.Arrays.equals(alone.get(v).get(0).value(), all.get(v).value()), "variable " + v + " with " + common);
+            }
+        }
+        Parameter shared = new Parameter("w", new int[] {1}, null, null), once = new Parameter("w", new int[] {1}, null, null);
+        shared.grad()[0] = once.grad()[0] = 0.5f;
+        new Adam().apply(List.of(shared, shared));
+        Adam twice = new Adam();
+        twice.apply(List.of(once));
+        assertTrue(shared.value()[0] != 0 && shared.value()[0] != once.value()[0], "a variable listed twice was updated once");
+    }
+
     @Test
     void adamWDecaysWeightsBeforeTheUpdate() {
         Parameter p = new Parameter("w", new int[] {1}, null, null);
