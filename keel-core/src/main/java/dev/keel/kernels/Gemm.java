@@ -507,7 +507,8 @@ public final class Gemm {
                     // which the same row kernels read. Deep blocks of Aᵀ with rows far apart are copied into MR-row
                     // panels instead (PACK_TRANS_A_STRIDE).
                     boolean inPlaceA = DIRECT_A && nc % NR == 0 && (!transA || !direct);
-                    int fullRows = inPlaceA ? mc / MR * MR : 0;
+                    int fours = inPlaceA && !transA ? fourRowPanels(mc) : 0;
+                    int fullRows = fours > 0 ? mc : inPlaceA ? mc / MR * MR : 0;
                     if (fullRows < mc) packA(transA, a, aOff, m, k, pc, kc, ic + fullRows, mc - fullRows, ap);
                     boolean interleaved = transA && fullRows > 0 && m >= PACK_TRANS_A_STRIDE && kc >= PACK_TRANS_A_DEPTH;
                     if (interleaved) {
@@ -520,14 +521,17 @@ public final class Gemm {
                         int bo = inPlace ? bOff + pc * n + jc + jr : bpOff + (jr - fullStrips) * kc;
                         float[] bs = inPlace ? b : bp;
                         int bstride = inPlace ? n : NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
+                        for (int ir = 0, mr; ir < mc; ir += mr) {
+                            mr = fours > 0 && ir >= mc - 4 * fours ? 4 : Math.min(MR, mc - ir);
                             int co = cOff + (ic + ir) * n + jc + jr;
                             // Where this panel's A is: packed in ap (from row fullRows), or in place.
                             boolean inAp = ir >= fullRows;
                             float[] as = inAp ? ap : a;
                             int ao = inAp ? (ir - fullRows) * kc : transA ? aOff + pc * m + ic + ir : aOff + (ic + ir) * k + pc;
-                            if (mr < MR || nr < NR) {
+                            if (fours > 0 && mr == 4) {
+                                if (direct) kernelRowsA4Strided(as, ao, k, bs, bo, bstride, c, co, n, kc, load);
+                                else kernelRowsA4(as, ao, k, bp, bo, c, co, n, kc, load);
+                            } else if (mr < MR || nr < NR) {
                                 edge(ap, ao, bs, bo, bstride, c, co, n, kc, mr, nr, tile, load);
                             } else if (interleaved && !inAp) {
                                 // Kept apart from the in-place call below: one call with the operands chosen by
@@ -550,6 +554,20 @@ public final class Gemm {
             }
         }
     }
+
+    /**
+     * How many 4-row panels end a block of {@code rows} rows read in place, so that with the rest in 5-row panels
+     * no rows are left for a padded edge tile: 32 rows (batch 32) as 4·5 + 3·4, whose edge tile of 2 rows cost as
+     * much as a full panel. 0 with 8-row panels, for multiples of five, or for fewer rows than the 4-row panels
+     * need. -Dkeel.fourRowPanels=false turns them off.
+     */
+    static int fourRowPanels(int rows) {
+        if (MR != 5 || !FOUR_ROW_PANELS) return 0;
+        int fours = (5 - rows % 5) % 5;
+        return rows >= 4 * fours ? fours : 0;
+    }
+
+    private static final boolean FOUR_ROW_PANELS = Boolean.parseBoolean(System.getProperty("keel.fourRowPanels", "true"));
 
     /** A partial tile: computed in a padded MR×NR scratch tile (from C's values if {@code load}, else zeros), then its valid part stored in C. */
     private static void edge(float[] ap, int ao, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc,
@@ -715,6 +733,59 @@ public final class Gemm {
         a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
         a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
         a40.intoArray(c, c4); a41.intoArray(c, c4 + L);
+    }
+
+    /**
+     * {@link #kernelRowsA5} for four rows: the last panels of a block whose rows are not a multiple of five
+     * ({@link #fourRowPanels}), instead of a five-row edge tile padded with zeros.
+     */
+    private static void kernelRowsA4(float[] a, int a0, int lda, float[] bp, int bo, float[] c, int co, int ldc, int kc, boolean load) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        float[] ci = load ? c : ZERO_ROWS;
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[r1 + p]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
+    }
+
+    /** {@link #kernelRowsA4} with B's rows {@code bstride} apart: B read in place. */
+    private static void kernelRowsA4Strided(float[] a, int a0, int lda, float[] bp, int bo, int bstride, float[] c, int co, int ldc, int kc, boolean load) {
+        int c1 = co + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        float[] ci = load ? c : ZERO_ROWS;
+        int i0 = load ? co : 0, d = load ? ldc : 0;
+        FloatVector a00 = FloatVector.fromArray(S, ci, i0), a01 = FloatVector.fromArray(S, ci, i0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, ci, i0 + d), a11 = FloatVector.fromArray(S, ci, i0 + d + L);
+        FloatVector a20 = FloatVector.fromArray(S, ci, i0 + 2 * d), a21 = FloatVector.fromArray(S, ci, i0 + 2 * d + L);
+        FloatVector a30 = FloatVector.fromArray(S, ci, i0 + 3 * d), a31 = FloatVector.fromArray(S, ci, i0 + 3 * d + L);
+        int r1 = a0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        int bi = bo;
+        for (int p = 0; p < kc; p++, bi += bstride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + p]); a00 = x.fma(b0, a00); a01 = x.fma(b1, a01);
+            x = FloatVector.broadcast(S, a[r1 + p]); a10 = x.fma(b0, a10); a11 = x.fma(b1, a11);
+            x = FloatVector.broadcast(S, a[r2 + p]); a20 = x.fma(b0, a20); a21 = x.fma(b1, a21);
+            x = FloatVector.broadcast(S, a[r3 + p]); a30 = x.fma(b0, a30); a31 = x.fma(b1, a31);
+        }
+        a00.intoArray(c, co); a01.intoArray(c, co + L);
+        a10.intoArray(c, c1); a11.intoArray(c, c1 + L);
+        a20.intoArray(c, c2); a21.intoArray(c, c2 + L);
+        a30.intoArray(c, c3); a31.intoArray(c, c3 + L);
     }
 
     /** {@link #kernelRowsA5} with B's rows {@code bstride} apart: B read in place, and edge tiles. */

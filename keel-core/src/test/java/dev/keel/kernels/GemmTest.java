@@ -75,6 +75,10 @@ class GemmTest {
             "40,700,600,false,false", "37,300,530,false,true", "45,700,1030,true,false",
             // fewer rows than 3 micro-kernel panels: B read in place (with a packed partial strip), A packed
             "10,40,300,false,false", "14,128,784,false,false", "23,50,70,false,false",
+            // with 5-row panels, blocks of rows that are not a multiple of five end in 4-row panels (one to four of
+            // them: 64 = 60 + 4, 13 = 5 + 2·4, 32 = 4·5 + 3·4, 21 = 5 + 4·4), B in place or packed; 2 rows are too few
+            "32,128,784,false,false", "64,128,300,false,false", "13,48,50,false,false", "21,32,100,false,false",
+            "32,64,128,false,true", "2,16,20,false,false",
             // narrow outputs large enough to be split across threads (5.2M FMAs)
             "8192,10,64,false,false", "64,10,8192,true,false", "8195,10,64,false,false"
     })
